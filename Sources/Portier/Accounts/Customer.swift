@@ -1,0 +1,44 @@
+import Fluent
+import Foundation
+
+/// A customer of the hosting company: the person who logs in to Kundavdelningen.
+/// `email` is the address registered on the customer account and printed on every invoice;
+/// it is stored trimmed and lower-cased so look-ups are case-insensitive.
+public final class Customer: Model, @unchecked Sendable {
+    public static let schema = "customers"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "email") public var email: String
+    @Field(key: "name") public var name: String
+    /// PHC string (`$scrypt$…`) or a legacy bcrypt hash; `nil` until the customer sets a password.
+    @OptionalField(key: "password_hash") public var passwordHash: String?
+    @Field(key: "language") public var language: String
+    @OptionalField(key: "password_changed_at") public var passwordChangedAt: Date?
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
+
+    public init() {}
+
+    public init(id: UUID? = nil, email: String, name: String, passwordHash: String?, language: Language = .default) {
+        self.id = id
+        self.email = Customer.normalizedEmail(email)
+        self.name = name
+        self.passwordHash = passwordHash
+        self.language = language.rawValue
+    }
+
+    /// Trimmed and lower-cased: how an address is stored and looked up.
+    public static func normalizedEmail(_ email: String) -> String {
+        email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    }
+
+    public var preferredLanguage: Language { Language(rawValue: language) ?? .default }
+}
+
+extension Customer {
+    public static func find(email: String, on database: any Database) async throws -> Customer? {
+        try await Customer.query(on: database)
+            .filter(\.$email == normalizedEmail(email))
+            .first()
+    }
+}

@@ -1,0 +1,69 @@
+import Fluent
+import Vapor
+
+/// `GET/POST /logga-in` and `POST /logga-ut`.
+struct LoginController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(SitePath.login.components, use: show)
+        routes.post(SitePath.login.components, use: login)
+        routes.post(SitePath.logout.components, use: logout)
+    }
+
+    @Sendable
+    func show(request: Request) async throws -> Response {
+        let next = SafeRedirect.path(from: request.query[String.self, at: "next"])
+        if request.authenticated != nil {
+            return request.redirect(to: next ?? SitePath.customerArea.path)
+        }
+        let notice = request.query[String.self, at: "notice"].flatMap(LoginNotice.init(rawValue:))
+        return try await render(request, email: "", next: next, error: nil, notice: notice.map { request.localized($0.catalogKey) })
+    }
+
+    @Sendable
+    func login(request: Request) async throws -> Response {
+        let form = try request.content.decode(LoginForm.self)
+        let email = form.email?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let password = form.password ?? ""
+        let next = SafeRedirect.path(from: form.next)
+        guard !email.isEmpty, !password.isEmpty else {
+            return try await render(request, email: email, next: next, error: request.localized("login.error.missing_fields"), status: .unprocessableEntity)
+        }
+
+        let service = LoginService(request: request, hasher: request.application.passwordHasher)
+        switch try await service.attempt(email: email, password: password) {
+        case .succeeded(let customerID):
+            guard let customer = try await Customer.find(customerID, on: request.db) else { throw Abort(.internalServerError) }
+            let response = request.redirect(to: next ?? SitePath.customerArea.path, redirectType: .normal)
+            try await SessionManager(request: request).start(for: customer, on: response)
+            return response
+        case .failed:
+            return try await render(request, email: email, next: next, error: request.localized("login.error.invalid"), status: .unauthorized)
+        case .throttled(let retryAfter):
+            let minutes = max(1, Int((retryAfter / 60).rounded(.up)))
+            let response = try await render(request, email: email, next: next, error: request.localized("login.error.throttled", String(minutes)), status: .tooManyRequests)
+            response.headers.replaceOrAdd(name: .retryAfter, value: String(Int(retryAfter.rounded(.up))))
+            return response
+        }
+    }
+
+    @Sendable
+    func logout(request: Request) async throws -> Response {
+        let customerID = request.authenticated?.customer.id
+        let manager = SessionManager(request: request)
+        try await manager.endCurrent()
+        if let customerID {
+            try await request.audit(.logout, customerID: customerID)
+        }
+        let response = request.redirect(to: SitePath.login.path + "?notice=" + LoginNotice.loggedOut.rawValue, redirectType: .normal)
+        manager.clearCookie(on: response)
+        return response
+    }
+
+    private func render(_ request: Request, email: String, next: String?, error: String?, notice: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+        let context = LoginPageContext(
+            layout: LayoutContext(request: request, titleKey: "login.title"),
+            email: email, next: next, error: error, notice: notice
+        )
+        return try await request.renderPage("Accounts/login", context, status: status)
+    }
+}

@@ -1,0 +1,100 @@
+import Fluent
+import Vapor
+
+/// `portier customers create --email E --name N [--password-stdin] [--language sv|en]`
+///
+/// With `--password-stdin` the password is read from standard input (one line) and checked
+/// against the password rules. Without it, a one-time link to set the password is printed.
+struct CustomersCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "action", help: "create")
+        var action: String
+
+        @Option(name: "email", help: "The e-mail address registered on the customer account")
+        var email: String?
+
+        @Option(name: "name", help: "The customer's name")
+        var name: String?
+
+        @Option(name: "language", help: "sv (default) or en")
+        var language: String?
+
+        @Flag(name: "password-stdin", help: "Read the password from standard input")
+        var passwordFromStandardInput: Bool
+    }
+
+    var help: String { "Manages customers: create" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard signature.action == "create" else {
+            throw CustomersCommandError.unknownAction(signature.action)
+        }
+        let app = context.application
+        try await app.autoMigrate()
+        guard let email = signature.email.map(Customer.normalizedEmail), (try? MailAddress(email: email)) != nil else {
+            throw CustomersCommandError.invalidEmail
+        }
+        guard let name = signature.name?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty else {
+            throw CustomersCommandError.missingName
+        }
+        let language = try signature.language.map { try Language(rawValue: $0).orThrow(CustomersCommandError.invalidLanguage) } ?? .default
+        if try await Customer.find(email: email, on: app.db) != nil {
+            throw CustomersCommandError.emailTaken(email)
+        }
+
+        let passwordHash = try await signature.passwordFromStandardInput ? hashPassword(fromStandardInputFor: email, app: app) : nil
+
+        let customer = Customer(email: email, name: name, passwordHash: passwordHash, language: language)
+        let link: String? = try await app.db.transaction { database in
+            try await customer.create(on: database)
+            try await AuditEvent(kind: .customerCreated, occurredAt: app.portier.clock.now(), customerID: customer.id, email: email, ipAddress: nil, userAgent: "portier customers create").create(on: database)
+            guard passwordHash == nil else { return nil }
+            let issuer = ResetLinkIssuer(services: app.portier)
+            let token = try await issuer.issue(for: try customer.requireID(), purpose: .setInitial, lifetime: 7 * 24 * 3600, on: database)
+            return issuer.link(for: token)
+        }
+        context.console.print("Created customer \(email) (\(name)).")
+        if let link {
+            context.console.print("One-time link to set the password (valid 7 days):")
+            context.console.print(link)
+        }
+    }
+}
+
+extension CustomersCommand {
+    private func hashPassword(fromStandardInputFor email: String, app: Application) async throws -> String {
+        let password = readLine(strippingNewline: true) ?? ""
+        let problems = app.passwordPolicy.problems(password: password, email: email)
+        guard problems.isEmpty else {
+            throw CustomersCommandError.weakPassword(problems.map { app.catalogs.string($0.rawValue, language: .english) })
+        }
+        return try await app.passwordHasher.hash(password)
+    }
+}
+
+enum CustomersCommandError: Error, CustomStringConvertible {
+    case unknownAction(String)
+    case invalidEmail
+    case missingName
+    case invalidLanguage
+    case emailTaken(String)
+    case weakPassword([String])
+
+    var description: String {
+        switch self {
+        case .unknownAction(let action): "Unknown action '\(action)'. Use: portier customers create --email E --name N [--password-stdin]"
+        case .invalidEmail: "--email must be an e-mail address such as kund@example.se"
+        case .missingName: "--name is required"
+        case .invalidLanguage: "--language must be sv or en"
+        case .emailTaken(let email): "A customer with the e-mail address \(email) already exists"
+        case .weakPassword(let problems): "The password was refused: " + problems.joined(separator: " ")
+        }
+    }
+}
+
+extension Optional {
+    func orThrow(_ error: @autoclosure () -> any Error) throws -> Wrapped {
+        guard let self else { throw error() }
+        return self
+    }
+}

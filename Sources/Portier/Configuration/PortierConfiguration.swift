@@ -1,0 +1,139 @@
+import Foundation
+import Vapor
+
+/// Every setting Portier reads from the environment, parsed and validated in one place
+/// (DESIGN § 3). Anything else in the code asks this value, never `Environment.get`.
+public struct PortierConfiguration: Sendable {
+    public enum Database: Sendable, Equatable {
+        case sqlite(path: String)
+        case sqliteInMemory
+        case postgres(url: String)
+    }
+
+    public var database: Database
+    /// Absolute base for links in e-mails; never derived from the Host header.
+    public var baseURL: URL
+    /// `nil` means the development file transport (`var/mail/*.eml`); production refuses to start.
+    public var smtpURL: String?
+    public var mailFrom: String
+    public var mailDirectory: String
+    public var resetTokenLifetime: TimeInterval
+    public var resetRevealsUnknownEmail: Bool
+    public var webmailURL: URL?
+    public var controlPanelURL: URL?
+    public var contactEmail: String
+    public var contactPhone: String
+    public var supportHours: String
+    /// Password of the development demo customer; generated when unset.
+    public var demoPassword: String?
+    public var isProduction: Bool
+    /// Not from the environment: tests lower the cost, production uses OWASP's parameters.
+    public var passwordHashParameters: ScryptParameters = .owasp
+    /// Not from the environment: tests drive the outbox worker themselves.
+    public var runsBackgroundWorkers = true
+    /// Not from the environment: tests put each PostgreSQL test in its own schema.
+    public var postgresSearchPath: [String]? = nil
+
+    /// Cookies get `Secure` and the `__Host-` prefix when the base URL is https.
+    public var usesSecureCookies: Bool { baseURL.scheme == "https" }
+}
+
+public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
+    public let variable: String
+    public let reason: String
+    public var description: String { "Invalid configuration: \(variable) \(reason)" }
+}
+
+extension PortierConfiguration {
+    /// Reads the configuration from `variables` (the process environment plus `.env`).
+    public static func load(
+        from variables: [String: String],
+        environment: Vapor.Environment
+    ) throws -> PortierConfiguration {
+        var reader = VariableReader(variables: variables)
+        let isProduction = environment == .production
+
+        let database: Database
+        if let url = reader.string("DATABASE_URL") {
+            guard let parsed = URL(string: url), ["postgres", "postgresql"].contains(parsed.scheme ?? ""),
+                  parsed.host?.isEmpty == false else {
+                throw ConfigurationError(variable: "DATABASE_URL", reason: "must be a postgres://user:password@host:port/database URL")
+            }
+            database = .postgres(url: url)
+        } else {
+            let path = reader.string("PORTIER_SQLITE_PATH") ?? "portier.sqlite"
+            database = path == ":memory:" ? .sqliteInMemory : .sqlite(path: path)
+        }
+
+        let baseURL = try reader.absoluteURL("PORTIER_BASE_URL", default: "http://127.0.0.1:8080")
+        let smtpURL = reader.string("PORTIER_SMTP_URL")
+        if let smtpURL {
+            guard let scheme = URL(string: smtpURL)?.scheme, ["smtp", "smtps"].contains(scheme) else {
+                throw ConfigurationError(variable: "PORTIER_SMTP_URL", reason: "must start with smtp:// or smtps://")
+            }
+        } else if isProduction {
+            throw ConfigurationError(variable: "PORTIER_SMTP_URL", reason: "is required in production (mail would otherwise only be written to files)")
+        }
+        let mailFrom = reader.string("PORTIER_MAIL_FROM") ?? "Portier <no-reply@localhost>"
+        if mailFrom.contains(where: { $0 == "\r" || $0 == "\n" }) || !mailFrom.contains("@") {
+            throw ConfigurationError(variable: "PORTIER_MAIL_FROM", reason: "must be an address like 'Name <user@example.se>' on one line")
+        }
+        let ttl = try reader.integer("PORTIER_RESET_TOKEN_TTL", default: 3600, range: 60...86_400)
+
+        return PortierConfiguration(
+            database: database,
+            baseURL: baseURL,
+            smtpURL: smtpURL,
+            mailFrom: mailFrom,
+            mailDirectory: reader.string("PORTIER_MAIL_DIR") ?? "var/mail",
+            resetTokenLifetime: TimeInterval(ttl),
+            resetRevealsUnknownEmail: try reader.boolean("PORTIER_RESET_REVEALS_UNKNOWN_EMAIL", default: true),
+            webmailURL: try reader.optionalAbsoluteURL("PORTIER_WEBMAIL_URL"),
+            controlPanelURL: try reader.optionalAbsoluteURL("PORTIER_CONTROL_PANEL_URL"),
+            contactEmail: reader.string("PORTIER_CONTACT_EMAIL") ?? "support@example.se",
+            contactPhone: reader.string("PORTIER_CONTACT_PHONE") ?? "08-123 456 00",
+            supportHours: reader.string("PORTIER_SUPPORT_HOURS") ?? "Vardagar 08–17",
+            demoPassword: reader.string("PORTIER_DEMO_PASSWORD"),
+            isProduction: isProduction
+        )
+    }
+}
+
+/// Reads and validates single variables; empty values count as unset.
+private struct VariableReader {
+    let variables: [String: String]
+
+    func string(_ name: String) -> String? {
+        guard let value = variables[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        return value
+    }
+
+    func integer(_ name: String, default defaultValue: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let raw = string(name) else { return defaultValue }
+        guard let value = Int(raw), range.contains(value) else {
+            throw ConfigurationError(variable: name, reason: "must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(raw)'")
+        }
+        return value
+    }
+
+    func boolean(_ name: String, default defaultValue: Bool) throws -> Bool {
+        guard let raw = string(name) else { return defaultValue }
+        switch raw.lowercased() {
+        case "true", "1", "yes": return true
+        case "false", "0", "no": return false
+        default: throw ConfigurationError(variable: name, reason: "must be true or false, got '\(raw)'")
+        }
+    }
+
+    func absoluteURL(_ name: String, default defaultValue: String) throws -> URL {
+        try optionalAbsoluteURL(name) ?? URL(string: defaultValue)!
+    }
+
+    func optionalAbsoluteURL(_ name: String) throws -> URL? {
+        guard let raw = string(name) else { return nil }
+        guard let url = URL(string: raw), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false else {
+            throw ConfigurationError(variable: name, reason: "must be an absolute http(s) URL, got '\(raw)'")
+        }
+        return url
+    }
+}

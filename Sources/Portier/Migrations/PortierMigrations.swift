@@ -1,0 +1,13 @@
+import Fluent
+
+/// Every schema change, in order. Append new migrations at the end; never reorder.
+enum PortierMigrations {
+    static let all: [any Migration] = [
+        CreateCustomer(),
+        CreateSession(),
+        CreateAuditEvent(),
+        CreateThrottleCounter(),
+        CreatePasswordResetToken(),
+        CreateOutboxMessage(),
+    ]
+}

@@ -1,0 +1,63 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// A security-relevant event, one row each: login attempts, logouts, password resets.
+/// The same rows will feed the customer's "security events" page and the staff audit log.
+public final class AuditEvent: Model, @unchecked Sendable {
+    public static let schema = "audit_events"
+
+    public enum Kind: String, Codable, Sendable {
+        case loginSucceeded = "login.succeeded"
+        case loginFailed = "login.failed"
+        case loginThrottled = "login.throttled"
+        case logout = "logout"
+        case passwordResetRequested = "password_reset.requested"
+        case passwordResetUnknownEmail = "password_reset.unknown_email"
+        case passwordResetThrottled = "password_reset.throttled"
+        case passwordResetCompleted = "password_reset.completed"
+        case passwordSetLinkCreated = "password_set_link.created"
+        case customerCreated = "customer.created"
+    }
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "occurred_at") public var occurredAt: Date
+    @Field(key: "kind") public var kind: String
+    @OptionalField(key: "customer_id") public var customerID: UUID?
+    /// The identifier typed by the visitor (e-mail), kept for failed attempts on unknown accounts.
+    @OptionalField(key: "email") public var email: String?
+    @OptionalField(key: "ip_address") public var ipAddress: String?
+    @OptionalField(key: "user_agent") public var userAgent: String?
+    @OptionalField(key: "details") public var details: String?
+
+    public init() {}
+
+    public init(kind: Kind, occurredAt: Date, customerID: UUID?, email: String?, ipAddress: String?, userAgent: String?, details: String? = nil) {
+        self.kind = kind.rawValue
+        self.occurredAt = occurredAt
+        self.customerID = customerID
+        self.email = email.map { String($0.prefix(320)) }
+        self.ipAddress = ipAddress
+        self.userAgent = userAgent.map { String($0.prefix(512)) }
+        self.details = details
+    }
+}
+
+extension Request {
+    /// The client address as the server sees it. Behind a reverse proxy, configure the proxy to
+    /// connect from loopback only; forwarded headers are not trusted.
+    var clientIP: String? { remoteAddress?.ipAddress }
+
+    /// Records an audit event for this request's client.
+    func audit(_ kind: AuditEvent.Kind, customerID: UUID? = nil, email: String? = nil, details: String? = nil, on database: (any Database)? = nil) async throws {
+        try await AuditEvent(
+            kind: kind,
+            occurredAt: portier.clock.now(),
+            customerID: customerID,
+            email: email,
+            ipAddress: clientIP,
+            userAgent: headers.first(name: .userAgent),
+            details: details
+        ).create(on: database ?? db)
+    }
+}

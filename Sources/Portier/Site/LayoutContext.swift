@@ -1,0 +1,52 @@
+import Vapor
+
+/// What the base layout needs on every page: language, title, the CSRF token for its forms
+/// (logout, language switch), and who is logged in.
+struct LayoutContext: Encodable {
+    let language: String
+    let otherLanguage: String
+    let title: String
+    let csrfToken: String
+    let isLoggedIn: Bool
+    let customerName: String?
+    let currentPath: String
+    let paths = SitePaths()
+    let webmailURL: String?
+    let controlPanelURL: String?
+    let contactEmail: String
+    let contactPhone: String
+    let supportHours: String
+
+    init(request: Request, titleKey: String) {
+        let language = request.language
+        let configuration = request.portier.configuration
+        self.language = language.rawValue
+        self.otherLanguage = (language == .swedish ? Language.english : .swedish).rawValue
+        self.title = request.localized(titleKey)
+        self.csrfToken = request.csrfToken ?? ""
+        self.isLoggedIn = request.authenticated != nil
+        self.customerName = request.authenticated?.customer.name
+        self.currentPath = request.url.path
+        self.webmailURL = configuration.webmailURL?.absoluteString
+        self.controlPanelURL = configuration.controlPanelURL?.absoluteString
+        self.contactEmail = configuration.contactEmail
+        self.contactPhone = configuration.contactPhone
+        self.supportHours = configuration.supportHours
+    }
+}
+
+/// A page context: every page has `layout` plus its own typed fields.
+protocol PageContext: Encodable {
+    var layout: LayoutContext { get }
+}
+
+extension Request {
+    /// Renders `template` with `context`; pages are never cached by browsers or proxies because
+    /// they carry a CSRF token and may show personal data.
+    func renderPage(_ template: String, _ context: some PageContext, status: HTTPStatus = .ok) async throws -> Response {
+        let view = try await view.render(template, context)
+        let response = try await view.encodeResponse(status: status, for: self)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+}

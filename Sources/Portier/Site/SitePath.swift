@@ -1,0 +1,58 @@
+import Vapor
+
+/// Every page's path, shared by route registration, redirects and templates, so a URL is spelled
+/// once. Swedish, readable URLs as customers see them.
+enum SitePath: String, CaseIterable {
+    case home = ""
+    case login = "logga-in"
+    case logout = "logga-ut"
+    case language = "sprak"
+    case forgotPassword = "glomt-losenord"
+    case resetPassword = "aterstall-losenord"
+    case customerArea = "kundavdelning"
+    case services = "kundavdelning/tjanster"
+    case support = "kundavdelning/support"
+    case invoices = "kundavdelning/fakturor"
+    case help = "hjalp"
+    case contact = "kontakt"
+
+    var path: String { "/" + rawValue }
+
+    var components: [PathComponent] {
+        rawValue.split(separator: "/").map { .constant(String($0)) }
+    }
+
+    /// The login page that returns to `next` (a relative path of this site) afterwards.
+    static func login(next: String?) -> String {
+        guard let next = SafeRedirect.path(from: next) else { return SitePath.login.path }
+        return SitePath.login.path + "?next=" + next.urlQueryEncoded
+    }
+
+    /// The reset page for a raw link token.
+    static func resetPassword(token: String) -> String {
+        SitePath.resetPassword.path + "/" + token
+    }
+}
+
+/// The paths as template values: `#(paths.login)`.
+struct SitePaths: Encodable {
+    let home = SitePath.home.path
+    let login = SitePath.login.path
+    let logout = SitePath.logout.path
+    let language = SitePath.language.path
+    let forgotPassword = SitePath.forgotPassword.path
+    let customerArea = SitePath.customerArea.path
+    let services = SitePath.services.path
+    let support = SitePath.support.path
+    let invoices = SitePath.invoices.path
+    let help = SitePath.help.path
+    let contact = SitePath.contact.path
+}
+
+extension String {
+    var urlQueryEncoded: String {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+?#")
+        return addingPercentEncoding(withAllowedCharacters: allowed) ?? self
+    }
+}

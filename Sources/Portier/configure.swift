@@ -1,0 +1,96 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Leaf
+import NIOPosix
+import Vapor
+
+/// Sets up the application in a fixed order: configuration → databases → migrations →
+/// security services → middleware → views → mail → jobs → commands → routes.
+/// Tests pass `services` (test configuration, clock, randomness); the binary reads the environment.
+public func configure(_ app: Application, services: PortierServices? = nil) async throws {
+    // Configuration
+    let services = try services ?? PortierServices(
+        configuration: .load(from: ProcessInfo.processInfo.environment, environment: app.environment)
+    )
+    app.portier = services
+    let configuration = services.configuration
+
+    // Databases
+    switch configuration.database {
+    case .sqlite(let path):
+        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+    case .sqliteInMemory:
+        app.databases.use(.sqlite(.memory), as: .sqlite)
+    case .postgres(let url):
+        var postgres = try SQLPostgresConfiguration(url: url)
+        if let searchPath = configuration.postgresSearchPath {
+            postgres.searchPath = searchPath
+        }
+        app.databases.use(.postgres(configuration: postgres), as: .psql)
+    }
+
+    // Migrations
+    app.migrations.add(PortierMigrations.all)
+
+    // Security services
+    let hashingPool = NIOThreadPool(numberOfThreads: System.coreCount)
+    hashingPool.start()
+    app.lifecycle.use(ThreadPoolLifecycle(pool: hashingPool))
+    app.passwordHasher = ScryptPasswordHasher(parameters: configuration.passwordHashParameters, pool: hashingPool, random: services.random)
+    app.passwordPolicy = try PasswordPolicy.load(from: app.directory.resourcesDirectory + "Security/common-passwords.txt")
+    app.catalogs = try Catalogs.load(from: app.directory.resourcesDirectory + "Localization/")
+
+    // Middleware, outermost first
+    app.middleware = Middlewares()
+    app.middleware.use(RequestLoggingMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware(configuration: configuration))
+    app.middleware.use(ErrorPageMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(SessionAuthenticator())
+    app.middleware.use(CSRFMiddleware())
+    // Inner error pages see the session and the CSRF token; the outer one catches the rest.
+    app.middleware.use(ErrorPageMiddleware())
+
+    // Views
+    app.views.use(.leaf)
+    app.leaf.tags["t"] = LocalizeTag()
+    app.leaf.cache.isEnabled = app.environment.isRelease
+
+    // Mail
+    try configureMail(app)
+
+    // Jobs
+    if configuration.runsBackgroundWorkers {
+        app.mail.startWorker()
+    }
+
+    // Commands
+    app.asyncCommands.use(CustomersCommand(), as: "customers")
+    app.asyncCommands.use(OutboxCommand(), as: "outbox")
+
+    // Routes
+    try routes(app)
+
+    // `serve` (also the default command) migrates, and seeds a development database.
+    if isServing(app) {
+        try await app.autoMigrate()
+        if !configuration.isProduction {
+            try await DemoSeeder(app: app).seedIfEmpty()
+        }
+    }
+}
+
+private func isServing(_ app: Application) -> Bool {
+    let command = app.environment.arguments.dropFirst().first
+    return command == nil || command == "serve" || command?.hasPrefix("-") == true
+}
+
+/// Shuts the password-hashing pool down with the application.
+private struct ThreadPoolLifecycle: LifecycleHandler {
+    let pool: NIOThreadPool
+
+    func shutdownAsync(_ application: Application) async {
+        try? await pool.shutdownGracefully()
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+import Vapor
+@testable import Portier
+
+@Suite("Configuration")
+struct PortierConfigurationTests {
+    @Test("Unset variables give the embedded defaults")
+    func defaults() throws {
+        let configuration = try PortierConfiguration.load(from: [:], environment: .development)
+
+        #expect(configuration.database == .sqlite(path: "portier.sqlite"))
+        #expect(configuration.baseURL.absoluteString == "http://127.0.0.1:8080")
+        #expect(configuration.smtpURL == nil)
+        #expect(configuration.mailFrom == "Portier <no-reply@localhost>")
+        #expect(configuration.resetTokenLifetime == 3600)
+        #expect(configuration.resetRevealsUnknownEmail)
+        #expect(configuration.webmailURL == nil)
+        #expect(configuration.controlPanelURL == nil)
+        #expect(!configuration.usesSecureCookies)
+    }
+
+    @Test("Every variable is read")
+    func readsEverything() throws {
+        let configuration = try PortierConfiguration.load(from: [
+            "DATABASE_URL": "postgres://portier:secret@db.internal:5432/portier",
+            "PORTIER_BASE_URL": "https://kund.example.se",
+            "PORTIER_SMTP_URL": "smtp://user:pass@mail.example.se:587?starttls=required",
+            "PORTIER_MAIL_FROM": "Exempel AB <noreply@example.se>",
+            "PORTIER_RESET_TOKEN_TTL": "900",
+            "PORTIER_RESET_REVEALS_UNKNOWN_EMAIL": "false",
+            "PORTIER_WEBMAIL_URL": "https://webmail.example.se",
+            "PORTIER_CONTROL_PANEL_URL": "https://cp.example.se:2222",
+            "PORTIER_CONTACT_EMAIL": "hjalp@example.se",
+            "PORTIER_CONTACT_PHONE": "0771-00 00 00",
+            "PORTIER_SUPPORT_HOURS": "Alla dagar 8–22",
+        ], environment: .production)
+
+        #expect(configuration.database == .postgres(url: "postgres://portier:secret@db.internal:5432/portier"))
+        #expect(configuration.usesSecureCookies)
+        #expect(configuration.resetTokenLifetime == 900)
+        #expect(!configuration.resetRevealsUnknownEmail)
+        #expect(configuration.controlPanelURL?.port == 2222)
+        #expect(configuration.contactPhone == "0771-00 00 00")
+        #expect(configuration.isProduction)
+    }
+
+    @Test("A bad value names its variable", arguments: [
+        ("DATABASE_URL", "mysql://x"),
+        ("PORTIER_BASE_URL", "kund.example.se"),
+        ("PORTIER_SMTP_URL", "http://mail.example.se"),
+        ("PORTIER_MAIL_FROM", "no address here"),
+        ("PORTIER_RESET_TOKEN_TTL", "soon"),
+        ("PORTIER_RESET_TOKEN_TTL", "5"),
+        ("PORTIER_RESET_REVEALS_UNKNOWN_EMAIL", "maybe"),
+        ("PORTIER_WEBMAIL_URL", "javascript:alert(1)"),
+    ])
+    func rejectsBadValues(variable: String, value: String) {
+        #expect {
+            try PortierConfiguration.load(from: [variable: value], environment: .development)
+        } throws: { error in
+            (error as? ConfigurationError)?.variable == variable
+                && "\(error)".contains(variable)
+        }
+    }
+
+    @Test("Production refuses to start without SMTP")
+    func productionNeedsSMTP() {
+        #expect(throws: ConfigurationError(variable: "PORTIER_SMTP_URL", reason: "is required in production (mail would otherwise only be written to files)")) {
+            try PortierConfiguration.load(from: [:], environment: .production)
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+import VaporTesting
+@testable import Portier
+
+@Suite("Site")
+struct SiteTests {
+    @Test("The home page shows Logga in and the Meny for narrow screens")
+    func header() async throws {
+        try await withPortierApp { context in
+            let response = try await TestBrowser(app: context.app).get("/")
+
+            #expect(response.status == .ok)
+            let body = response.body.string
+            #expect(body.contains(#"<html lang="sv">"#))
+            #expect(body.contains(#"class="button login-link" href="/logga-in">Logga in</a>"#))
+            let menu = try #require(body.range(of: #"<summary class="menu-toggle">Meny</summary>"#))
+            let menuLogin = try #require(body.range(of: #"<li class="mobile-menu-login"><a class="button login-link" href="/logga-in">Logga in</a></li>"#))
+            #expect(menu.upperBound < menuLogin.lowerBound)
+        }
+    }
+
+    @Test("Every response carries the security headers")
+    func securityHeaders() async throws {
+        try await withPortierApp { context in
+            let response = try await TestBrowser(app: context.app).get("/logga-in")
+
+            let csp = try #require(response.headers.first(name: "Content-Security-Policy"))
+            #expect(csp.contains("script-src 'self'"))
+            #expect(!csp.contains("unsafe-inline"))
+            #expect(csp.contains("frame-ancestors 'none'"))
+            #expect(response.headers.first(name: "X-Content-Type-Options") == "nosniff")
+            #expect(response.headers.first(name: "Referrer-Policy") == "strict-origin-when-cross-origin")
+            #expect(response.headers.first(name: .cacheControl) == "no-store")
+            #expect(response.headers.first(name: "Strict-Transport-Security") == nil)
+        }
+    }
+
+    @Test("English is chosen by Accept-Language, and by the switch, which is remembered")
+    func language() async throws {
+        try await withPortierApp { context in
+            let english = try await context.app.testing().sendRequest(.GET, "/", headers: ["Accept-Language": "en-GB,en;q=0.9"])
+            #expect(english.body.string.contains(">Log in</a>"))
+
+            let browser = TestBrowser(app: context.app)
+            try await browser.get("/logga-in")
+            let switched = try await browser.post("/sprak", ["lang": "en", "next": "/logga-in"])
+            #expect(switched.status == .seeOther)
+            #expect(switched.headers.first(name: .location) == "/logga-in")
+            let page = try await browser.get("/logga-in")
+            #expect(page.body.string.contains(#"<html lang="en">"#))
+            #expect(page.body.string.contains("Forgot your password?"))
+        }
+    }
+
+    @Test("Values are HTML-escaped")
+    func escaping() async throws {
+        try await withPortierApp { context in
+            try await Fixtures.customer(context.app, name: "<script>alert('x')</script>")
+            let browser = TestBrowser(app: context.app)
+            try await browser.logIn(email: "kund@example.se", password: Fixtures.password)
+
+            let page = try await browser.get("/kundavdelning")
+            let failed = try await browser.logIn(email: "\"><img src=x>", password: "x")
+
+            #expect(!page.body.string.contains("<script>alert"))
+            #expect(page.body.string.contains("&lt;script&gt;"))
+            #expect(!failed.body.string.contains("\"><img src=x>"))
+        }
+    }
+
+    @Test("Unknown pages get a localized 404 in the layout")
+    func notFound() async throws {
+        try await withPortierApp { context in
+            let response = try await TestBrowser(app: context.app).get("/finns-inte")
+
+            #expect(response.status == .notFound)
+            #expect(response.body.string.contains("Sidan finns inte."))
+        }
+    }
+
+    @Test("The help and contact pages offer e-mail, chat and phone from configuration")
+    func contact() async throws {
+        try await withPortierApp({ $0.contactPhone = "0771-12 34 56" }) { context in
+            let response = try await TestBrowser(app: context.app).get("/kontakt")
+
+            #expect(response.body.string.contains("Behöver du mer hjälp?"))
+            #expect(response.body.string.contains("0771-12 34 56"))
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import FluentKit
+import Foundation
+import SQLKit
+import Vapor
+import VaporTesting
+@testable import Portier
+
+/// The database the repository tests run on: in-memory SQLite by default, or the PostgreSQL at
+/// `PORTIER_TEST_DATABASE_URL` (the test command starts one), where every test gets its own schema.
+enum TestDatabase {
+    static var postgresURL: String? {
+        ProcessInfo.processInfo.environment["PORTIER_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+}
+
+struct TestContext {
+    let app: Application
+    let clock: TestClock
+}
+
+/// Builds a configured, migrated Portier on the test database, runs `test`, and tears it down.
+func withPortierApp(
+    _ adjust: (inout PortierConfiguration) -> Void = { _ in },
+    _ test: (TestContext) async throws -> Void
+) async throws {
+    var configuration = try PortierConfiguration.load(from: [:], environment: .testing)
+    configuration.database = .sqliteInMemory
+    configuration.passwordHashParameters = .testing
+    configuration.runsBackgroundWorkers = false
+    configuration.mailDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("portier-mail-\(UUID().uuidString)").path
+    var schema: String?
+    if let url = TestDatabase.postgresURL {
+        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        configuration.database = .postgres(url: url)
+        configuration.postgresSearchPath = [name]
+        schema = name
+    }
+    adjust(&configuration)
+
+    let clock = TestClock()
+    let app = try await Application.make(.testing)
+    app.logger.logLevel = .warning
+    do {
+        try await configure(app, services: PortierServices(configuration: configuration, clock: clock))
+        if let schema, let sql = app.db as? any SQLDatabase {
+            try await sql.raw("CREATE SCHEMA \(ident: schema)").run()
+        }
+        try await app.autoMigrate()
+        try await test(TestContext(app: app, clock: clock))
+    } catch {
+        await dropSchema(schema, app: app)
+        try? await app.asyncShutdown()
+        throw error
+    }
+    await dropSchema(schema, app: app)
+    try await app.asyncShutdown()
+}
+
+private func dropSchema(_ schema: String?, app: Application) async {
+    guard let schema, let sql = app.db as? any SQLDatabase else { return }
+    try? await sql.raw("DROP SCHEMA \(ident: schema) CASCADE").run()
+}
