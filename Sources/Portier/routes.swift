@@ -4,5 +4,6 @@ import Vapor
 func routes(_ app: Application) throws {
     try app.register(collection: SiteController())
     try app.register(collection: LoginController())
+    try app.register(collection: RecoveryController())
     try app.register(collection: CustomerAreaController())
 }

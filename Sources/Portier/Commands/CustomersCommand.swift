@@ -34,7 +34,8 @@ struct CustomersCommand: AsyncCommand {
         guard let email = signature.email.map(Customer.normalizedEmail), (try? MailAddress(email: email)) != nil else {
             throw CustomersCommandError.invalidEmail
         }
-        guard let name = signature.name?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty else {
+        guard let name = signature.name?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty,
+              !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw CustomersCommandError.missingName
         }
         let language = try signature.language.map { try Language(rawValue: $0).orThrow(CustomersCommandError.invalidLanguage) } ?? .default
@@ -84,7 +85,7 @@ enum CustomersCommandError: Error, CustomStringConvertible {
         switch self {
         case .unknownAction(let action): "Unknown action '\(action)'. Use: portier customers create --email E --name N [--password-stdin]"
         case .invalidEmail: "--email must be an e-mail address such as kund@example.se"
-        case .missingName: "--name is required"
+        case .missingName: "--name is required (one line, no control characters)"
         case .invalidLanguage: "--language must be sv or en"
         case .emailTaken(let email): "A customer with the e-mail address \(email) already exists"
         case .weakPassword(let problems): "The password was refused: " + problems.joined(separator: " ")

@@ -29,6 +29,9 @@ public struct PortierConfiguration: Sendable {
     public var isProduction: Bool
     /// Not from the environment: tests lower the cost, production uses OWASP's parameters.
     public var passwordHashParameters: ScryptParameters = .owasp
+    /// Not from the environment: in neutral mode every reset request answers after at least this
+    /// long, so known and unknown addresses cannot be told apart by timing.
+    public var neutralResetResponseTime: TimeInterval = 0.4
     /// Not from the environment: tests drive the outbox worker themselves.
     public var runsBackgroundWorkers = true
     /// Not from the environment: tests put each PostgreSQL test in its own schema.

@@ -171,7 +171,8 @@ enum MIMETestDecoding {
         }
         return segments.compactMap { segment -> (String, String)? in
             guard !segment.hasPrefix("--") else { return nil }
-            let trimmed = segment.hasPrefix("\r\n") ? String(segment.dropFirst(2)) : segment
+            // Note: "\r\n" is a single Character in Swift, so trim on UTF-8.
+            let trimmed = segment.utf8.starts(with: [13, 10]) ? String(decoding: Array(segment.utf8.dropFirst(2)), as: UTF8.self) : segment
             let (headers, encoded) = split(trimmed)
             return (headers, String(decoding: decodeQuotedPrintable(encoded), as: UTF8.self))
         }
@@ -250,14 +251,18 @@ final class SMTPSink: @unchecked Sendable {
     deinit { stop() }
 
     /// The runner's sink if there is one (and no special mode is asked for), else a spawned one.
-    static func make(auth: Bool = false, tls: (certificate: URL, key: URL, mode: String)? = nil) async throws -> SMTPSink {
-        if !auth, tls == nil, let external {
+    static func make() async throws -> SMTPSink {
+        if let external {
             return SMTPSink(port: external.port, directory: external.directory, process: nil, input: nil)
         }
-        return try await spawn(auth: auth, tls: tls)
+        return try await spawn()
     }
 
-    static func spawn(auth: Bool = false, tls: (certificate: URL, key: URL, mode: String)? = nil) async throws -> SMTPSink {
+    static func spawn(
+        auth: Bool = false,
+        excludingMechanisms excluded: [String] = [],
+        tls: (certificate: URL, key: URL, mode: String)? = nil
+    ) async throws -> SMTPSink {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("portier-smtp-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -265,6 +270,7 @@ final class SMTPSink: @unchecked Sendable {
         var arguments = ["python3", packageRoot.appendingPathComponent("tests/smtp_sink.py").path,
                          "--port", "0", "--dir", directory.path, "--stop-on-stdin-eof"]
         if auth { arguments.append("--auth") }
+        for mechanism in excluded { arguments += ["--auth-exclude", mechanism] }
         if let tls {
             arguments += ["--tls-cert", tls.certificate.path, "--tls-key", tls.key.path, "--tls-mode", tls.mode]
         }
@@ -343,7 +349,68 @@ final class SMTPSink: @unchecked Sendable {
         return (certificate, key)
     }
 
+    /// Parses `message` with Python's `email` package (an independent MIME reader).
+    static func parseWithPython(_ message: [UInt8]) throws -> [String: Any] {
+        let script = """
+            import email, email.policy, json, sys
+            m = email.message_from_bytes(sys.stdin.buffer.read(), policy=email.policy.default)
+            plain = m.get_body(preferencelist=("plain",))
+            html = m.get_body(preferencelist=("html",))
+            defects = sum(len(part.defects) for part in m.walk())
+            print(json.dumps({
+                "subject": str(m["subject"]), "from": str(m["from"]), "to": str(m["to"]),
+                "language": str(m["content-language"]), "content_type": m.get_content_type(),
+                "parts": [p.get_content_type() for p in m.iter_parts()],
+                "text": plain.get_content(), "html": html.get_content(), "defects": defects,
+            }))
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try input.fileHandleForWriting.write(contentsOf: Data(message))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0,
+              let parsed = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw SinkError(description: "python could not parse the message")
+        }
+        return parsed
+    }
+
     struct SinkError: Error, CustomStringConvertible {
         var description: String
+    }
+}
+
+// MARK: - Logs
+
+/// Keeps every log message (with its metadata) for assertions.
+final class RecordingLogHandler: LogHandler, @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    var messages: [String] { lock.withLock { lines } }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let metadataText = (event.metadata ?? [:]).map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
+        lock.withLock { lines.append("\(event.message) \(metadataText)") }
+    }
+
+    var logger: Logger {
+        Logger(label: "portier.test") { _ in self }
     }
 }

@@ -1,0 +1,111 @@
+import Fluent
+import Vapor
+
+/// "Glömt ditt lösenord?" (`/glomt-losenord`) and the page behind the e-mailed link
+/// (`/aterstall-losenord/:token`).
+struct RecoveryController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(SitePath.forgotPassword.components, use: showRequestForm)
+        routes.post(SitePath.forgotPassword.components, use: requestLink)
+        let reset = routes.grouped(SitePath.resetPassword.components).grouped(NoReferrerMiddleware())
+        reset.get(":token", use: showResetForm)
+        reset.post(":token", use: resetPassword)
+    }
+
+    @Sendable
+    func showRequestForm(request: Request) async throws -> Response {
+        try await renderRequestForm(request, email: "", error: nil)
+    }
+
+    @Sendable
+    func requestLink(request: Request) async throws -> Response {
+        let started = ContinuousClock.now
+        let email = (try request.content.decode(ForgotPasswordForm.self).email ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !email.isEmpty, email.count <= 254, email.contains("@") else {
+            return try await renderRequestForm(request, email: email, error: request.localized("forgot.error.invalid_email"), status: .unprocessableEntity)
+        }
+        let configuration = request.portier.configuration
+        let outcome = try await ResetRequestService(request: request).requestLink(for: email)
+
+        if case .throttled(let retryAfter) = outcome {
+            let minutes = String(max(1, Int((retryAfter / 60).rounded(.up))))
+            let response = try await renderRequestForm(request, email: email, error: request.localized("forgot.error.throttled", minutes), status: .tooManyRequests)
+            response.headers.replaceOrAdd(name: .retryAfter, value: String(Int(retryAfter.rounded(.up))))
+            return response
+        }
+        if !configuration.resetRevealsUnknownEmail {
+            // Same page, same status, same minimum time for known and unknown addresses.
+            let remaining = Duration.seconds(configuration.neutralResetResponseTime) - (ContinuousClock.now - started)
+            if remaining > .zero { try await Task.sleep(for: remaining) }
+            return try await renderSent(request, email: email, isNeutral: true)
+        }
+        if outcome == .unknownEmail {
+            return try await renderRequestForm(request, email: email, error: request.localized("forgot.error.unknown_email"), showsInvoiceHint: true, status: .unprocessableEntity)
+        }
+        return try await renderSent(request, email: email, isNeutral: false)
+    }
+
+    @Sendable
+    func showResetForm(request: Request) async throws -> Response {
+        let token = try request.parameters.require("token")
+        guard let row = try await PasswordResetService(request: request).usableToken(token) else {
+            return try await renderInvalidLink(request)
+        }
+        return try await renderResetForm(request, token: token, row: row, problems: [])
+    }
+
+    @Sendable
+    func resetPassword(request: Request) async throws -> Response {
+        let token = try request.parameters.require("token")
+        let form = try request.content.decode(ResetPasswordForm.self)
+        let service = PasswordResetService(request: request)
+        switch try await service.reset(token: token, password: form.password ?? "", confirmation: form.password_confirmation ?? "") {
+        case .changed:
+            return request.redirect(to: SitePath.login.path + "?notice=" + LoginNotice.passwordChanged.rawValue, redirectType: .normal)
+        case .invalidLink:
+            return try await renderInvalidLink(request)
+        case .rejected(let problems):
+            guard let row = try await service.usableToken(token) else { return try await renderInvalidLink(request) }
+            return try await renderResetForm(request, token: token, row: row, problems: problems, status: .unprocessableEntity)
+        }
+    }
+
+    private func renderRequestForm(_ request: Request, email: String, error: String?, showsInvoiceHint: Bool = false, status: HTTPStatus = .ok) async throws -> Response {
+        let context = ForgotPasswordContext(
+            layout: LayoutContext(request: request, titleKey: "forgot.title"),
+            email: email, error: error, showsInvoiceHint: showsInvoiceHint
+        )
+        return try await request.renderPage("Recovery/forgot", context, status: status)
+    }
+
+    private func renderSent(_ request: Request, email: String, isNeutral: Bool) async throws -> Response {
+        let context = ResetLinkSentContext(layout: LayoutContext(request: request, titleKey: "forgot.sent.title"), email: email, isNeutral: isNeutral)
+        return try await request.renderPage("Recovery/sent", context)
+    }
+
+    private func renderResetForm(_ request: Request, token: String, row: PasswordResetToken, problems: [PasswordPolicy.Problem], status: HTTPStatus = .ok) async throws -> Response {
+        let isInitial = row.purpose == PasswordResetToken.Purpose.setInitial.rawValue
+        let context = ResetPasswordContext(
+            layout: LayoutContext(request: request, titleKey: isInitial ? "reset.title_initial" : "reset.title"),
+            token: token,
+            email: row.customer.email,
+            isInitialPassword: isInitial,
+            problems: problems.map { request.localized($0.rawValue) },
+            minimumLength: PasswordPolicy.minimumLength
+        )
+        return try await request.renderPage("Recovery/reset", context, status: status)
+    }
+
+    private func renderInvalidLink(_ request: Request) async throws -> Response {
+        try await request.renderPage("Recovery/invalid-link", InvalidResetLinkContext(layout: LayoutContext(request: request, titleKey: "reset.invalid.title")), status: .gone)
+    }
+}
+
+/// Reset pages carry the token in their URL: no Referer may take it to another site.
+struct NoReferrerMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: request)
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
+        return response
+    }
+}

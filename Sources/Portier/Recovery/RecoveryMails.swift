@@ -1,0 +1,92 @@
+import Foundation
+
+/// The two e-mails of password recovery, composed from the catalogs in the customer's language:
+/// plain text and HTML with the same content. Every value put into HTML is escaped.
+struct RecoveryMails {
+    let catalogs: Catalogs
+    let configuration: PortierConfiguration
+
+    func resetLink(to customer: Customer, link: String, validFor lifetime: TimeInterval, purpose: PasswordResetToken.Purpose = .reset) throws -> OutgoingMail {
+        let language = customer.preferredLanguage
+        let minutes = String(Int((lifetime / 60).rounded()))
+        let prefix = purpose == .reset ? "mail.reset" : "mail.set_initial"
+        return try compose(
+            to: customer, language: language,
+            subjectKey: prefix + ".subject",
+            paragraphs: [
+                text(prefix + ".intro", language),
+            ],
+            action: (label: text(prefix + ".button", language), url: link),
+            closing: [
+                text("mail.reset.validity", language, minutes),
+                text("mail.reset.not_you", language, configuration.contactEmail),
+            ]
+        )
+    }
+
+    func passwordChanged(for customer: Customer, at date: Date) throws -> OutgoingMail {
+        let language = customer.preferredLanguage
+        let forgotLink = absolute(SitePath.forgotPassword.path)
+        return try compose(
+            to: customer, language: language,
+            subjectKey: "mail.changed.subject",
+            paragraphs: [
+                text("mail.changed.intro", language, Self.format(date, language: language)),
+                text("mail.changed.sessions", language),
+            ],
+            action: (label: text("mail.changed.button", language), url: forgotLink),
+            closing: [text("mail.changed.not_you", language, configuration.contactEmail, configuration.contactPhone)]
+        )
+    }
+
+    private func compose(to customer: Customer, language: Language, subjectKey: String, paragraphs: [String], action: (label: String, url: String), closing: [String]) throws -> OutgoingMail {
+        let greeting = text("mail.greeting", language, customer.name)
+        let signature = text("mail.signature", language)
+        let plain = ([greeting] + paragraphs + [action.url] + closing + [signature]).joined(separator: "\n\n") + "\n"
+        let html = """
+            <!doctype html>
+            <html lang="\(language.rawValue)"><body style="font-family: sans-serif; line-height: 1.5; color: #1a2433;">
+            <p>\(HTMLEscaping.escape(greeting))</p>
+            \(paragraphs.map { "<p>\(HTMLEscaping.escape($0))</p>" }.joined(separator: "\n"))
+            <p><a href="\(HTMLEscaping.escape(action.url))" style="display: inline-block; padding: 12px 20px; background: #1d5ea8; color: #ffffff; text-decoration: none; border-radius: 6px;">\(HTMLEscaping.escape(action.label))</a></p>
+            <p style="font-size: 14px; color: #4a5566;">\(HTMLEscaping.escape(action.url))</p>
+            \(closing.map { "<p>\(HTMLEscaping.escape($0))</p>" }.joined(separator: "\n"))
+            <p>\(HTMLEscaping.escape(signature).replacingOccurrences(of: "\n", with: "<br>"))</p>
+            </body></html>
+
+            """
+        return OutgoingMail(
+            // A display name is data, never header syntax: control characters are dropped.
+            to: try MailAddress(name: Self.displayName(customer.name), email: customer.email),
+            subject: text(subjectKey, language),
+            textBody: plain,
+            htmlBody: html,
+            language: language
+        )
+    }
+
+    private func text(_ key: String, _ language: Language, _ arguments: String...) -> String {
+        catalogs.string(key, language: language, arguments: arguments)
+    }
+
+    private func absolute(_ path: String) -> String {
+        var base = configuration.baseURL.absoluteString
+        while base.hasSuffix("/") { base.removeLast() }
+        return base + path
+    }
+
+    static func displayName(_ name: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: name.unicodeScalars.filter { $0.properties.generalCategory != .control })
+        return String(scalars)
+    }
+
+    static func format(_ date: Date, language: Language) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: language == .swedish ? "sv_SE" : "en_GB")
+        formatter.timeZone = TimeZone(identifier: "Europe/Stockholm")
+        formatter.dateStyle = .long
+        formatter.timeStyle = .short
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,83 @@
+import Fluent
+import Vapor
+
+/// "Glömt ditt lösenord?": decides one request for a reset link (DESIGN § 1.5–1.6, § 4).
+///
+/// Limits, counted from the audit events so every instance sees them: one mail a minute and five
+/// an hour per address, twenty requests an hour per client address. Unknown addresses count the
+/// same way, so the limits reveal nothing in neutral mode.
+struct ResetRequestService {
+    enum Outcome: Equatable {
+        case sent
+        case unknownEmail
+        case throttled(retryAfter: TimeInterval)
+    }
+
+    struct Limit {
+        let window: TimeInterval
+        let maximum: Int
+    }
+
+    static let perAddress = [Limit(window: 60, maximum: 1), Limit(window: 3600, maximum: 5)]
+    static let perClient = Limit(window: 3600, maximum: 20)
+    static let countedKinds: [String] = [AuditEvent.Kind.passwordResetRequested, .passwordResetUnknownEmail].map(\.rawValue)
+
+    let request: Request
+
+    func requestLink(for rawEmail: String) async throws -> Outcome {
+        let email = Customer.normalizedEmail(rawEmail)
+        let now = request.portier.clock.now()
+
+        if let retryAfter = try await retryAfter(email: email, now: now) {
+            try await request.audit(.passwordResetThrottled, email: email)
+            return .throttled(retryAfter: retryAfter)
+        }
+
+        guard let customer = try await Customer.find(email: email, on: request.db), let customerID = customer.id else {
+            try await request.audit(.passwordResetUnknownEmail, email: email)
+            return .unknownEmail
+        }
+
+        let services = request.portier
+        let mails = RecoveryMails(catalogs: request.application.catalogs, configuration: services.configuration)
+        let clientIP = request.clientIP
+        let userAgent = request.headers.first(name: .userAgent)
+        try await request.db.transaction { database in
+            let issuer = ResetLinkIssuer(services: services)
+            let token = try await issuer.issue(for: customerID, purpose: .reset, on: database)
+            let mail = try mails.resetLink(to: customer, link: issuer.link(for: token), validFor: services.configuration.resetTokenLifetime)
+            try await Outbox.enqueue(mail, on: database, now: now)
+            try await AuditEvent(kind: .passwordResetRequested, occurredAt: now, customerID: customerID, email: email, ipAddress: clientIP, userAgent: userAgent).create(on: database)
+        }
+        return .sent
+    }
+
+    /// How long until another request is allowed, or `nil` when it is allowed now.
+    private func retryAfter(email: String, now: Date) async throws -> TimeInterval? {
+        var waits: [TimeInterval] = []
+        for limit in Self.perAddress {
+            let recent = try await recentRequests(since: now.addingTimeInterval(-limit.window))
+                .filter(\.$email == email)
+                .sort(\.$occurredAt, .descending)
+                .limit(limit.maximum)
+                .all()
+            if recent.count >= limit.maximum, let oldest = recent.last {
+                waits.append(oldest.occurredAt.addingTimeInterval(limit.window).timeIntervalSince(now))
+            }
+        }
+        if let clientIP = request.clientIP {
+            let limit = Self.perClient
+            let count = try await recentRequests(since: now.addingTimeInterval(-limit.window))
+                .filter(\.$ipAddress == clientIP)
+                .count()
+            if count >= limit.maximum { waits.append(limit.window / 4) }
+        }
+        return waits.max().map { max($0, 1) }
+    }
+
+    private func recentRequests(since start: Date) -> QueryBuilder<AuditEvent> {
+        AuditEvent.query(on: request.db)
+            .filter(\.$kind ~~ Self.countedKinds)
+            .filter(\.$occurredAt > start)
+    }
+}
