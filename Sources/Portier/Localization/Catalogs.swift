@@ -1,8 +1,9 @@
 import Foundation
 import Vapor
 
-/// The `sv` and `en` string catalogs from `Resources/Localization/*.json`: flat `key: text` maps.
-/// Placeholders are `{0}`, `{1}`, … . A missing key renders as the key itself so it is noticed.
+/// The `sv` and `en` string catalogs: every `Resources/Localization/<language>/*.json` file (one
+/// per feature, flat `key: text` maps) merged. Placeholders are `{0}`, `{1}`, … . A missing key
+/// renders as the key itself so it is noticed; a key defined twice stops start-up.
 public struct Catalogs: Sendable {
     public let strings: [Language: [String: String]]
 
@@ -13,11 +14,18 @@ public struct Catalogs: Sendable {
     public static func load(from directory: String) throws -> Catalogs {
         var strings: [Language: [String: String]] = [:]
         for language in Language.allCases {
-            let path = directory + "\(language.rawValue).json"
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw Abort(.internalServerError, reason: "Missing localization catalog \(path)")
+            let folder = directory + language.rawValue + "/"
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: folder))?.filter { $0.hasSuffix(".json") }.sorted() ?? []
+            guard !files.isEmpty else {
+                throw CatalogError.missing(folder)
             }
-            strings[language] = try JSONDecoder().decode([String: String].self, from: data)
+            var merged: [String: String] = [:]
+            for file in files {
+                guard let data = FileManager.default.contents(atPath: folder + file) else { throw CatalogError.missing(folder + file) }
+                let entries = try JSONDecoder().decode([String: String].self, from: data)
+                try merged.merge(entries) { _, _ in throw CatalogError.duplicateKey(folder + file) }
+            }
+            strings[language] = merged
         }
         return Catalogs(strings: strings)
     }
@@ -37,5 +45,17 @@ extension Application {
     public var catalogs: Catalogs {
         get { storage[CatalogsKey.self] ?? Catalogs(strings: [:]) }
         set { storage[CatalogsKey.self] = newValue }
+    }
+}
+
+enum CatalogError: Error, CustomStringConvertible {
+    case missing(String)
+    case duplicateKey(String)
+
+    var description: String {
+        switch self {
+        case .missing(let path): "Missing localization catalog \(path)"
+        case .duplicateKey(let file): "A key in \(file) is already defined in another catalog file"
+        }
     }
 }
