@@ -5,8 +5,8 @@ import Vapor
 struct LayoutContext: Encodable {
     let language: String
     let otherLanguage: String
-    let title: String
-    let csrfToken: String
+    var title: String
+    var csrfToken: String
     let isLoggedIn: Bool
     let customerName: String?
     let currentPath: String

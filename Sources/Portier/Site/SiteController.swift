@@ -9,7 +9,6 @@ struct SiteController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(use: home)
         routes.get(SitePath.contact.components, use: contact)
-        routes.get(SitePath.help.components, use: help)
         routes.post(SitePath.language.components, use: switchLanguage)
     }
 
@@ -21,11 +20,6 @@ struct SiteController: RouteCollection {
     @Sendable
     func contact(request: Request) async throws -> Response {
         try await request.renderPage("Site/contact", SimplePageContext(layout: LayoutContext(request: request, titleKey: "contact.title")))
-    }
-
-    @Sendable
-    func help(request: Request) async throws -> Response {
-        try await request.renderPage("Site/help", SimplePageContext(layout: LayoutContext(request: request, titleKey: "help.title")))
     }
 
     struct LanguageForm: Content {

@@ -1,0 +1,51 @@
+import Fluent
+import Foundation
+
+/// A guide of the help center, imported from Markdown. `bodyHTML` is rendered once per content
+/// change (at import); `contentHash` identifies that content for caches and re-imports.
+public final class Guide: Model, @unchecked Sendable {
+    public static let schema = "guides"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "language") public var language: String
+    @Parent(key: "category_id") public var category: HelpCategory
+    @Field(key: "slug") public var slug: String
+    @Field(key: "title") public var title: String
+    @Field(key: "summary") public var summary: String
+    @Field(key: "body_markdown") public var bodyMarkdown: String
+    @Field(key: "body_html") public var bodyHTML: String
+    /// The body as plain text, for snippets.
+    @Field(key: "body_text") public var bodyText: String
+    /// Comma-separated.
+    @Field(key: "keywords") public var keywords: String
+    /// Comma-separated slugs, in the author's order.
+    @Field(key: "related_slugs") public var relatedSlugs: String
+    @OptionalField(key: "translation_slug") public var translationSlug: String?
+    @Field(key: "sort_order") public var sortOrder: Int
+    @Field(key: "updated_on") public var updatedOn: String
+    @Field(key: "content_hash") public var contentHash: String
+    @Field(key: "source_path") public var sourcePath: String
+    @Field(key: "view_count") public var viewCount: Int
+    @Field(key: "helpful_count") public var helpfulCount: Int
+    @Field(key: "not_helpful_count") public var notHelpfulCount: Int
+
+    public init() {}
+
+    var keywordList: [String] { Self.list(keywords) }
+    var relatedSlugList: [String] { Self.list(relatedSlugs) }
+
+    static func list(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}
+
+extension Guide {
+    static func find(category: String, slug: String, on database: any Database) async throws -> Guide? {
+        try await Guide.query(on: database)
+            .join(HelpCategory.self, on: \Guide.$category.$id == \HelpCategory.$id)
+            .filter(HelpCategory.self, \.$slug == category)
+            .filter(\.$slug == slug)
+            .with(\.$category)
+            .first()
+    }
+}

@@ -1,0 +1,109 @@
+import Crypto
+import Fluent
+import Foundation
+import Vapor
+
+/// Loads `Resources/Guides` into the database: adds new guides, updates changed ones (rendering
+/// their HTML and search entry again), and removes guides whose files are gone.
+struct GuideImporter {
+    struct Report: Equatable, CustomStringConvertible {
+        var added: [String] = []
+        var updated: [String] = []
+        var removed: [String] = []
+        var unchanged = 0
+
+        var description: String {
+            var lines = ["guides: \(added.count) added, \(updated.count) updated, \(removed.count) removed, \(unchanged) unchanged"]
+            lines += added.map { "  + \($0)" } + updated.map { "  ~ \($0)" } + removed.map { "  - \($0)" }
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    let database: any Database
+
+    static func defaultRoot(_ app: Application) -> String {
+        app.directory.resourcesDirectory + "Guides/"
+    }
+
+    func importLibrary(_ library: GuideLibrary) async throws -> Report {
+        try await database.transaction { database in
+            var report = Report()
+            let categoryIDs = try await upsertCategories(library.categories, on: database)
+            let existing = try await Guide.query(on: database).all()
+            var existingByKey = Dictionary(uniqueKeysWithValues: existing.map { ($0.language + "/" + $0.slug, $0) })
+            let renderer = GuideRenderer()
+
+            for source in library.guides {
+                let key = source.language.rawValue + "/" + source.slug
+                let hash = Self.contentHash(source)
+                let existingGuide = existingByKey.removeValue(forKey: key)
+                let isNew = existingGuide == nil
+                let guide = existingGuide ?? Guide()
+                if !isNew && guide.contentHash == hash {
+                    report.unchanged += 1
+                    continue
+                }
+                let output = renderer.render(source)
+                guide.language = source.language.rawValue
+                guide.$category.id = try categoryIDs[source.language.rawValue + "/" + source.categorySlug].orThrow(GuideImportError(file: source.path, line: 1, reason: "unknown category"))
+                guide.slug = source.slug
+                guide.title = source.title
+                guide.summary = output.summary
+                guide.bodyMarkdown = source.markdown
+                guide.bodyHTML = output.html
+                guide.bodyText = output.text
+                guide.keywords = source.keywords.joined(separator: ", ")
+                guide.relatedSlugs = source.related.joined(separator: ", ")
+                guide.translationSlug = source.translation
+                guide.sortOrder = source.order
+                guide.updatedOn = source.updated
+                guide.contentHash = hash
+                guide.sourcePath = source.path
+                if isNew {
+                    guide.viewCount = 0
+                    guide.helpfulCount = 0
+                    guide.notHelpfulCount = 0
+                }
+                try await guide.save(on: database)
+                try await GuideSearchIndex(database: database).replace(guideID: try guide.requireID(), title: source.title, keywords: source.keywords, body: output.text, language: source.language)
+                if isNew { report.added.append(source.path) } else { report.updated.append(source.path) }
+            }
+            for guide in existingByKey.values {
+                try await GuideSearchIndex(database: database).remove(guideID: try guide.requireID())
+                try await guide.delete(on: database)
+                report.removed.append(guide.sourcePath)
+            }
+            let keptCategories = Set(library.categories.map { $0.language.rawValue + "/" + $0.slug })
+            for category in try await HelpCategory.query(on: database).all() where !keptCategories.contains(category.language + "/" + category.slug) {
+                try await category.delete(on: database)
+            }
+            return report
+        }
+    }
+
+    private func upsertCategories(_ sources: [CategorySource], on database: any Database) async throws -> [String: UUID] {
+        let existing = try await HelpCategory.query(on: database).all()
+        var byKey = Dictionary(uniqueKeysWithValues: existing.map { ($0.language + "/" + $0.slug, $0) })
+        var ids: [String: UUID] = [:]
+        for source in sources {
+            let key = source.language.rawValue + "/" + source.slug
+            let category = byKey.removeValue(forKey: key) ?? HelpCategory(language: source.language.rawValue, slug: source.slug, title: source.title, description: source.description, sortOrder: source.order)
+            category.title = source.title
+            category.description = source.description
+            category.sortOrder = source.order
+            try await category.save(on: database)
+            ids[key] = try category.requireID()
+        }
+        return ids
+    }
+
+    /// Identifies a guide's content (front matter and Markdown) for re-imports and page caches.
+    static func contentHash(_ source: GuideSource) -> String {
+        var hasher = SHA256()
+        for part in [source.categorySlug, source.title, String(source.order), source.related.joined(separator: ","), source.keywords.joined(separator: ","), source.updated, source.translation ?? "", source.markdown] {
+            hasher.update(data: Data(part.utf8))
+            hasher.update(data: [0])
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,72 @@
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import SQLKit
+import Vapor
+
+/// Counts guide views in memory and writes them in batches, so reading a guide never waits for
+/// a database write. Flushed every few seconds by `GuideViewCounterLifecycle` and at shutdown.
+final class GuideViewCounter: Sendable {
+    private let pending = NIOLockedValueBox<[UUID: Int]>([:])
+
+    func record(_ guideID: UUID) {
+        pending.withLockedValue { $0[guideID, default: 0] += 1 }
+    }
+
+    /// Adds the pending counts to the database; counts that fail to write are kept for next time.
+    func flush(on database: any Database) async throws {
+        let batch = pending.withLockedValue { counts in
+            defer { counts = [:] }
+            return counts
+        }
+        guard !batch.isEmpty, let sql = database as? any SQLDatabase else { return }
+        do {
+            for (guideID, count) in batch {
+                try await sql.update(Guide.schema)
+                    .set(SQLIdentifier("view_count"), to: SQLBinaryExpression(SQLIdentifier("view_count"), .add, SQLBind(count)))
+                    .where("id", .equal, guideID)
+                    .run()
+            }
+        } catch {
+            pending.withLockedValue { counts in
+                for (guideID, count) in batch { counts[guideID, default: 0] += count }
+            }
+            throw error
+        }
+    }
+}
+
+extension Application {
+    private struct GuideViewCounterKey: StorageKey { typealias Value = GuideViewCounter }
+
+    var guideViewCounter: GuideViewCounter {
+        if let counter = storage[GuideViewCounterKey.self] { return counter }
+        let counter = GuideViewCounter()
+        storage[GuideViewCounterKey.self] = counter
+        return counter
+    }
+}
+
+/// Flushes guide views every five seconds while the server runs, and once more at shutdown.
+struct GuideViewCounterLifecycle: LifecycleHandler {
+    let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+    func didBootAsync(_ application: Application) async throws {
+        let counter = application.guideViewCounter
+        task.withLockedValue {
+            $0 = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(5))
+                    do { try await counter.flush(on: application.db) } catch {
+                        application.logger.warning("Could not store guide views: \(String(describing: error))")
+                    }
+                }
+            }
+        }
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        task.withLockedValue { $0?.cancel() }
+        try? await application.guideViewCounter.flush(on: application.db)
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+struct GuideLink: Encodable {
+    let title: String
+    let url: String
+    let summary: String
+}
+
+struct CategoryLink: Encodable {
+    let title: String
+    let description: String
+    let url: String
+    let guideCount: Int
+}
+
+struct Breadcrumb: Encodable {
+    let title: String
+    let url: String?
+}
+
+struct HelpStartContext: PageContext {
+    var layout: LayoutContext
+    let categories: [CategoryLink]
+    let popular: [GuideLink]
+}
+
+struct HelpCategoryContext: PageContext {
+    var layout: LayoutContext
+    let breadcrumbs: [Breadcrumb]
+    let category: CategoryLink
+    let guides: [GuideLink]
+}
+
+struct GuidePageContext: PageContext {
+    var layout: LayoutContext
+    let breadcrumbs: [Breadcrumb]
+    let title: String
+    let bodyHTML: String
+    let updatedOn: String
+    let feedbackURL: String
+    let related: [GuideLink]
+    /// `ja` or `nej` right after a vote, so the page can thank and ask what was missing.
+    let feedback: String?
+    let translationURL: String?
+    let guideLanguage: String
+}
+
+struct SearchResult: Encodable {
+    let title: String
+    let url: String
+    let category: String
+    /// Escaped text with `<mark>` around the matches; safe to output unescaped.
+    let snippetHTML: String
+}
+
+struct HelpSearchContext: PageContext {
+    var layout: LayoutContext
+    let query: String
+    let results: [SearchResult]
+    let hasSearched: Bool
+}
+
+struct GuideFeedbackForm: Decodable {
+    var helpful: String
+    var comment: String?
+}

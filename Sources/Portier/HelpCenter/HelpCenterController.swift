@@ -1,0 +1,184 @@
+import Fluent
+import Vapor
+
+/// The help center: start page, categories, guides with feedback and related guides, search,
+/// and the guides' images.
+struct HelpCenterController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(SitePath.help.components, use: start)
+        routes.get(SitePath.helpSearch.components, use: search)
+        routes.get(SitePath.helpMedia.components + [":language", ":category", "images", ":file"], use: media)
+        routes.get(SitePath.help.components + [":category"], use: category)
+        routes.get(SitePath.help.components + [":category", ":guide"], use: guide)
+        routes.post(SitePath.help.components + [":category", ":guide", "feedback"], use: feedback)
+    }
+
+    static func url(category: String, guide: String? = nil) -> String {
+        SitePath.help.path + "/" + category + (guide.map { "/" + $0 } ?? "")
+    }
+
+    @Sendable
+    func start(request: Request) async throws -> Response {
+        let language = request.language
+        var categories = try await HelpCategory.all(language: language, on: request.db)
+        if language != .swedish {
+            categories += try await HelpCategory.all(language: .swedish, on: request.db)
+        }
+        var links: [CategoryLink] = []
+        for category in categories {
+            let count = try await Guide.query(on: request.db).filter(\.$category.$id == category.requireID()).count()
+            links.append(CategoryLink(title: category.title, description: category.description, url: Self.url(category: category.slug), guideCount: count))
+        }
+        let popular = try await Guide.query(on: request.db)
+            .filter(\.$language == language.rawValue)
+            .sort(\.$viewCount, .descending).sort(\.$title)
+            .with(\.$category)
+            .limit(5).all()
+        let context = HelpStartContext(layout: LayoutContext(request: request, titleKey: "help.title"), categories: links, popular: popular.map(Self.link))
+        return try await request.renderPage("HelpCenter/start", context)
+    }
+
+    @Sendable
+    func category(request: Request) async throws -> Response {
+        guard let category = try await HelpCategory.find(slug: try request.parameters.require("category"), on: request.db) else {
+            throw Abort(.notFound)
+        }
+        let guides = try await Guide.query(on: request.db)
+            .filter(\.$category.$id == category.requireID())
+            .sort(\.$sortOrder).sort(\.$title)
+            .with(\.$category)
+            .all()
+        var layout = LayoutContext(request: request, titleKey: "help.title")
+        layout.title = category.title
+        let context = HelpCategoryContext(
+            layout: layout,
+            breadcrumbs: [Breadcrumb(title: request.localized("help.breadcrumb.home"), url: SitePath.help.path), Breadcrumb(title: category.title, url: nil)],
+            category: CategoryLink(title: category.title, description: category.description, url: Self.url(category: category.slug), guideCount: guides.count),
+            guides: guides.map(Self.link)
+        )
+        return try await request.renderPage("HelpCenter/category", context)
+    }
+
+    @Sendable
+    func guide(request: Request) async throws -> Response {
+        guard let guide = try await Guide.find(category: try request.parameters.require("category"), slug: try request.parameters.require("guide"), on: request.db) else {
+            throw Abort(.notFound)
+        }
+        let guideID = try guide.requireID()
+        request.application.guideViewCounter.record(guideID)
+        let feedback = request.query[String.self, at: "feedback"].flatMap { ["ja", "nej"].contains($0) ? $0 : nil }
+        guard feedback == nil else {
+            return try await request.renderPage("HelpCenter/guide", try await makeContext(for: guide, request: request, feedback: feedback))
+        }
+
+        let cache = request.application.guidePageCache
+        let key = GuidePageCache.Key(guideID: guideID, language: request.language, isLoggedIn: request.authenticated != nil)
+        let token = request.csrfToken ?? ""
+        if let html = cache.page(for: key, contentHash: guide.contentHash, token: token) {
+            return Self.htmlResponse(html)
+        }
+        var context = try await makeContext(for: guide, request: request, feedback: nil)
+        context.layout.csrfToken = cache.tokenPlaceholder
+        let view = try await request.view.render("HelpCenter/guide", context)
+        let rendered = String(buffer: view.data)
+        cache.store(rendered, for: key, contentHash: guide.contentHash)
+        return Self.htmlResponse(rendered.replacingOccurrences(of: cache.tokenPlaceholder, with: token))
+    }
+
+    @Sendable
+    func feedback(request: Request) async throws -> Response {
+        guard let guide = try await Guide.find(category: try request.parameters.require("category"), slug: try request.parameters.require("guide"), on: request.db) else {
+            throw Abort(.notFound)
+        }
+        let form = try request.content.decode(GuideFeedbackForm.self)
+        guard ["ja", "nej"].contains(form.helpful) else { throw Abort(.badRequest) }
+        let comment = form.comment?.trimmingCharacters(in: .whitespacesAndNewlines).prefix(1000).description
+        let voter = request.cookies[GuideFeedback.voterCookie]?.string ?? request.portier.random.makeToken()
+        try await GuideFeedback(database: request.db).vote(
+            guideID: try guide.requireID(), voter: voter, isHelpful: form.helpful == "ja",
+            comment: comment?.isEmpty == false ? comment : nil, at: request.portier.clock.now()
+        )
+        let response = request.redirect(to: Self.url(category: guide.category.slug, guide: guide.slug) + "?feedback=\(form.helpful)#feedback", redirectType: .normal)
+        response.cookies[GuideFeedback.voterCookie] = HTTPCookies.Value(
+            string: voter, maxAge: 365 * 24 * 3600, path: SitePath.help.path,
+            isSecure: request.portier.configuration.usesSecureCookies, isHTTPOnly: true, sameSite: .lax
+        )
+        return response
+    }
+
+    @Sendable
+    func search(request: Request) async throws -> Response {
+        let query = String((request.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
+        var results: [SearchResult] = []
+        if !query.isEmpty {
+            results = try await HelpSearch(database: request.db).results(for: query, language: request.language)
+            if results.isEmpty {
+                try await HelpSearch(database: request.db).recordUnanswered(query, language: request.language, at: request.portier.clock.now())
+            }
+        }
+        var layout = LayoutContext(request: request, titleKey: "help.search.title")
+        if !query.isEmpty { layout.title = request.localized("help.search.title_for", query) }
+        return try await request.renderPage("HelpCenter/search", HelpSearchContext(layout: layout, query: query, results: results, hasSearched: !query.isEmpty))
+    }
+
+    @Sendable
+    func media(request: Request) async throws -> Response {
+        let parts = try ["language", "category", "file"].map { try request.parameters.require($0) }
+        let file = parts[2]
+        guard Language(rawValue: parts[0]) != nil,
+              parts[1].range(of: #"^[a-z0-9-]+$"#, options: .regularExpression) != nil,
+              file.range(of: #"^[A-Za-z0-9_-]+\.[a-z]+$"#, options: .regularExpression) != nil,
+              GuideLibrary.imageExtensions.contains((file as NSString).pathExtension) else {
+            throw Abort(.notFound)
+        }
+        let path = GuideImporter.defaultRoot(request.application) + "\(parts[0])/\(parts[1])/images/\(file)"
+        guard FileManager.default.fileExists(atPath: path) else { throw Abort(.notFound) }
+        let response = try await request.fileio.asyncStreamFile(at: path)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=86400")
+        return response
+    }
+
+    private func makeContext(for guide: Guide, request: Request, feedback: String?) async throws -> GuidePageContext {
+        let candidates = try await Guide.query(on: request.db).filter(\.$language == guide.language).with(\.$category).all()
+        let translationURL = try await guide.translationSlug.asyncFlatMap { slug in
+            try await Guide.query(on: request.db).filter(\.$slug == slug).with(\.$category).first()
+                .map { Self.url(category: $0.category.slug, guide: $0.slug) }
+        }
+        var layout = LayoutContext(request: request, titleKey: "help.title")
+        layout.title = guide.title
+        return GuidePageContext(
+            layout: layout,
+            breadcrumbs: [
+                Breadcrumb(title: request.localized("help.breadcrumb.home"), url: SitePath.help.path),
+                Breadcrumb(title: guide.category.title, url: Self.url(category: guide.category.slug)),
+                Breadcrumb(title: guide.title, url: nil),
+            ],
+            title: guide.title,
+            bodyHTML: guide.bodyHTML,
+            updatedOn: guide.updatedOn,
+            feedbackURL: Self.url(category: guide.category.slug, guide: guide.slug) + "/feedback",
+            related: RelatedGuides.select(for: guide, among: candidates).map(Self.link),
+            feedback: feedback,
+            translationURL: translationURL,
+            guideLanguage: guide.language
+        )
+    }
+
+    static func link(_ guide: Guide) -> GuideLink {
+        GuideLink(title: guide.title, url: url(category: guide.category.slug, guide: guide.slug), summary: guide.summary)
+    }
+
+    static func htmlResponse(_ html: String) -> Response {
+        Response(status: .ok, headers: [
+            "Content-Type": "text/html; charset=utf-8",
+            "Cache-Control": "no-store",
+        ], body: .init(string: html))
+    }
+}
+
+extension Optional {
+    func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}

@@ -1,0 +1,66 @@
+import Fluent
+import SQLKit
+
+/// Categories, guides, votes and unanswered searches of the help center.
+struct CreateHelpCenter: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(HelpCategory.schema)
+            .id()
+            .field("language", .string, .required)
+            .field("slug", .string, .required)
+            .field("title", .string, .required)
+            .field("description", .string, .required)
+            .field("sort_order", .int, .required)
+            .unique(on: "language", "slug")
+            .create()
+        try await database.schema(Guide.schema)
+            .id()
+            .field("language", .string, .required)
+            .field("category_id", .uuid, .required, .references(HelpCategory.schema, "id", onDelete: .cascade))
+            .field("slug", .string, .required)
+            .field("title", .string, .required)
+            .field("summary", .string, .required)
+            .field("body_markdown", .string, .required)
+            .field("body_html", .string, .required)
+            .field("body_text", .string, .required)
+            .field("keywords", .string, .required)
+            .field("related_slugs", .string, .required)
+            .field("translation_slug", .string)
+            .field("sort_order", .int, .required)
+            .field("updated_on", .string, .required)
+            .field("content_hash", .string, .required)
+            .field("source_path", .string, .required)
+            .field("view_count", .int, .required)
+            .field("helpful_count", .int, .required)
+            .field("not_helpful_count", .int, .required)
+            .unique(on: "language", "slug")
+            .create()
+        try await database.schema(GuideVote.schema)
+            .id()
+            .field("guide_id", .uuid, .required, .references(Guide.schema, "id", onDelete: .cascade))
+            .field("voter_hash", .string, .required)
+            .field("is_helpful", .bool, .required)
+            .field("comment", .string)
+            .field("voted_at", .datetime, .required)
+            .unique(on: "guide_id", "voter_hash")
+            .create()
+        try await database.schema(UnansweredSearch.schema)
+            .id()
+            .field("language", .string, .required)
+            .field("query", .string, .required)
+            .field("search_count", .int, .required)
+            .field("last_searched_at", .datetime, .required)
+            .unique(on: "language", "query")
+            .create()
+        let sql = database as? any SQLDatabase
+        try await sql?.create(index: "guides_category_idx").on(Guide.schema).column("category_id").run()
+        try await sql?.create(index: "guides_views_idx").on(Guide.schema).column("view_count").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(UnansweredSearch.schema).delete()
+        try await database.schema(GuideVote.schema).delete()
+        try await database.schema(Guide.schema).delete()
+        try await database.schema(HelpCategory.schema).delete()
+    }
+}
