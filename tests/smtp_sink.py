@@ -7,6 +7,7 @@ sidecar <same name>.json with the envelope (mail_from, rcpt_tos, auth_login).
 
     python3 tests/smtp_sink.py --port 2525 --dir var/test-mail
     python3 tests/smtp_sink.py --port 0 --dir D --auth          # AUTH PLAIN/LOGIN portier / s3cret
+    python3 tests/smtp_sink.py --port 0 --dir D --auth --auth-exclude PLAIN   # LOGIN only
     python3 tests/smtp_sink.py --port 0 --dir D --tls-cert C --tls-key K --tls-mode starttls
 
 Prints "READY <port>" once it accepts connections (port 0 picks a free port).
@@ -41,7 +42,7 @@ class FileSink:
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
             "auth_login": auth.login.decode("utf-8", "replace") if isinstance(auth, LoginPassword) else None,
-            "tls": session.ssl is not None,
+            "tls": session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None,
         }
         with open(os.path.join(self.directory, name + ".json"), "w") as f:
             json.dump(meta, f)
@@ -55,7 +56,7 @@ class FileSink:
 
 def authenticator(server, session, envelope, mechanism, auth_data):
     if isinstance(auth_data, LoginPassword) and auth_data.login == USER and auth_data.password == PASSWORD:
-        return AuthResult(success=True)
+        return AuthResult(success=True, auth_data=auth_data)
     return AuthResult(success=False, handled=False)
 
 
@@ -71,6 +72,8 @@ def main():
     parser.add_argument("--port", type=int, required=True, help="0 picks a free port")
     parser.add_argument("--dir", required=True)
     parser.add_argument("--auth", action="store_true", help="require AUTH PLAIN/LOGIN as portier / s3cret")
+    parser.add_argument("--auth-exclude", action="append", default=[], metavar="MECHANISM",
+                        help="do not offer this AUTH mechanism (e.g. PLAIN, to test LOGIN)")
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
     parser.add_argument("--tls-mode", choices=["starttls", "implicit"], default="starttls")
@@ -83,6 +86,8 @@ def main():
     options = {}
     if args.auth:
         options.update(authenticator=authenticator, auth_required=True, auth_require_tls=False)
+        if args.auth_exclude:
+            options["auth_exclude_mechanism"] = [m.upper() for m in args.auth_exclude]
     if args.tls_cert:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(args.tls_cert, args.tls_key)

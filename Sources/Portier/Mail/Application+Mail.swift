@@ -45,10 +45,10 @@ extension Application {
             return worker
         }
 
-        /// Registers the outbox worker with the application's lifecycle: it polls while the app
-        /// serves requests (`serve`, the default command) and stops cleanly on shutdown.
-        /// It does not run for other commands (`migrate`, `outbox`, …) or in the `.testing`
-        /// environment; tests call `app.mail.worker.runOnce()` instead.
+        /// Registers the outbox worker with the application's lifecycle: it starts polling after
+        /// boot when the app serves requests (`serve`, the default command; not `migrate`,
+        /// `outbox`, …) and is stopped, and waited for, on shutdown.
+        /// Tests usually skip this and call `app.mail.worker.runOnce()` themselves.
         public func startWorker(configuration: OutboxWorker.Configuration = .init()) {
             let worker = OutboxWorker(application: application, configuration: configuration)
             application.storage[WorkerKey.self] = worker

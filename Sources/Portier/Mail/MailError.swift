@@ -13,6 +13,8 @@ public enum MailError: Error, Equatable, Sendable, CustomStringConvertible {
     case undecodablePayload(id: UUID?)
     /// `configureMail(_:)` has not run, so there is no transport or sender.
     case notConfigured
+    /// The outbox worker's lease query needs an SQL database (SQLite or PostgreSQL).
+    case outboxNeedsSQLDatabase
     /// `PORTIER_SMTP_URL` cannot be used; the reason never repeats the URL (it may hold a password).
     case invalidSMTPURL(String)
 
@@ -28,6 +30,8 @@ public enum MailError: Error, Equatable, Sendable, CustomStringConvertible {
             return "Outbox message \(id?.uuidString ?? "?") has a payload that cannot be decoded"
         case .notConfigured:
             return "Mail is not configured: call configureMail(_:) in configure"
+        case .outboxNeedsSQLDatabase:
+            return "The outbox needs an SQL database (SQLite or PostgreSQL)"
         case .invalidSMTPURL(let reason):
             return "Invalid SMTP URL: \(reason)"
         }

@@ -63,6 +63,9 @@ public final class OutboxWorker: Sendable {
     public func runOnce() async throws -> Int {
         let database = application.db
         let clock = application.portier.clock
+        // Read once per pass, so a transport swapped in between passes takes effect.
+        let transport = try application.mail.requireTransport()
+        let from = try application.mail.requireFrom()
         let leaseToken = UUID().uuidString
         try await lease(token: leaseToken, now: clock.now(), on: database)
 
@@ -78,7 +81,7 @@ public final class OutboxWorker: Sendable {
                 try await release(leased.compactMap(\.id), token: leaseToken, on: database)
                 break
             }
-            if try await deliver(message, token: leaseToken, on: database) {
+            if try await deliver(message, from: from, through: transport, token: leaseToken, on: database) {
                 attempted += 1
             }
         }
@@ -88,7 +91,7 @@ public final class OutboxWorker: Sendable {
     /// The conditional UPDATE that claims up to ``Configuration/batchSize`` due rows.
     private func lease(token: String, now: Date, on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase else {
-            throw Abort(.internalServerError, reason: "The outbox needs an SQL database")
+            throw MailError.outboxNeedsSQLDatabase
         }
         let table = OutboxMessage.schema
         let leasedUntil = now.addingTimeInterval(configuration.leaseDuration)
@@ -121,7 +124,13 @@ public final class OutboxWorker: Sendable {
 
     /// Renews the lease, sends, and records the outcome. Returns `false` if the row was lost
     /// to another worker (its lease had expired) before sending started.
-    private func deliver(_ message: OutboxMessage, token: String, on database: any Database) async throws -> Bool {
+    private func deliver(
+        _ message: OutboxMessage,
+        from: MailAddress,
+        through transport: any MailTransport,
+        token: String,
+        on database: any Database
+    ) async throws -> Bool {
         guard let id = message.id else { return false }
         let clock = application.portier.clock
         let random = application.portier.random
@@ -130,7 +139,6 @@ public final class OutboxWorker: Sendable {
         // A fresh full lease for this row, so a slow earlier row cannot eat into it;
         // the Message-ID is fixed on the first attempt, so a retry of a message that did
         // arrive can be recognised as a duplicate by the receiver.
-        let from = try application.mail.requireFrom()
         let messageID = message.messageID ?? MIMEMessageRenderer.makeMessageID(domain: from.domain, random: random)
         try await OutboxMessage.query(on: database)
             .filter(\.$id == id)
@@ -158,13 +166,12 @@ public final class OutboxWorker: Sendable {
             )
         } catch {
             // Nothing will make this row renderable later: give up at once.
-            logger.error("mail cannot be rendered; giving up", metadata: ["outbox_id": "\(id)", "error": "\(error)"])
             try await record(failure: error, of: message, attempts: configuration.maximumAttempts, token: token, on: database)
             return true
         }
 
         do {
-            try await application.mail.requireTransport().send(rendered)
+            try await transport.send(rendered)
         } catch {
             try await record(failure: error, of: message, attempts: message.attempts + 1, token: token, on: database)
             return true
@@ -292,9 +299,8 @@ struct OutboxWorkerLifecycle: LifecycleHandler {
         await worker.stop()
     }
 
-    /// `serve` (also the default command), but not `migrate`, `routes`, `outbox`, … and not tests.
+    /// `serve` (also the default command), but not `migrate`, `routes`, `outbox`, ….
     static func isServing(_ application: Application) -> Bool {
-        guard application.environment != .testing else { return false }
         guard let command = application.environment.commandInput.arguments.first else { return true }
         return command == "serve" || command.hasPrefix("-")
     }

@@ -31,7 +31,13 @@ struct SMTPConnection: Sendable {
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
+
+        let channel: any Channel
+        let handler: NIOLoopBound<SMTPReplyHandler>
+        do {
+            // The handler is captured here: a failed TLS handshake may tear the pipeline
+            // down before anyone could look it up.
+            (channel, handler) = try await bootstrap.connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let implicitTLS {
                         let tlsHandler = try NIOSSLClientHandler(
@@ -40,23 +46,30 @@ struct SMTPConnection: Sendable {
                         )
                         try channel.pipeline.syncOperations.addHandler(tlsHandler)
                     }
-                    try channel.pipeline.syncOperations.addHandler(SMTPReplyHandler())
+                    let replyHandler = SMTPReplyHandler()
+                    try channel.pipeline.syncOperations.addHandler(replyHandler)
+                    return (channel, NIOLoopBound(replyHandler, eventLoop: channel.eventLoop))
                 }
             }
-
-        let channel: any Channel
-        do {
-            channel = try await bootstrap.connect(host: host, port: port).get()
         } catch {
             if let channelError = error as? ChannelError, case .connectTimeout = channelError {
-                throw SMTPError(stage: "connect", kind: .connectionFailed, message: "no connection to \(host):\(port) within \(describe(connectTimeout))")
+                throw SMTPError(stage: "connect", kind: .connectionFailed, message: "no connection to \(host):\(port) within \(connectTimeout.readableDescription)")
             }
-            throw SMTPError(stage: "connect", kind: .connectionFailed, message: "cannot connect to \(host):\(port): \(error)")
+            throw SMTPError(stage: "connect", kind: .connectionFailed, message: "cannot connect to \(host):\(port): \(reason(for: error))")
         }
-        let handler = try await channel.eventLoop.submit {
-            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: SMTPReplyHandler.self), eventLoop: channel.eventLoop)
-        }.get()
         return SMTPConnection(channel: channel, handler: handler, replyTimeout: replyTimeout, logger: logger)
+    }
+
+    /// The useful part of a connection error ("Connection refused", a DNS failure).
+    private static func reason(for error: any Error) -> String {
+        guard let connectionError = error as? NIOConnectionError else { return "\(error)" }
+        if let failure = connectionError.connectionErrors.last {
+            return "\(failure.error)"
+        }
+        if let dnsError = connectionError.dnsAError ?? connectionError.dnsAAAAError {
+            return "host name not resolved (\(dnsError))"
+        }
+        return "\(error)"
     }
 
     /// Waits for the next reply, at most ``replyTimeout``.
@@ -67,7 +80,7 @@ struct SMTPConnection: Sendable {
         let future = channel.eventLoop.flatSubmit {
             let reply = handler.value.nextReply(on: channel.eventLoop)
             let timer = channel.eventLoop.scheduleTask(in: timeout) {
-                handler.value.fail(SMTPError(stage: stage, kind: .timeout, message: "no reply within \(describe(timeout))"))
+                handler.value.fail(SMTPError(stage: stage, kind: .timeout, message: "no reply within \(timeout.readableDescription)"))
                 channel.close(promise: nil)
             }
             reply.whenComplete { _ in timer.cancel() }
@@ -117,7 +130,7 @@ struct SMTPConnection: Sendable {
         let handler = self.handler
         let channel = self.channel
         return channel.eventLoop.scheduleTask(in: duration) {
-            handler.value.fail(SMTPError(stage: "delivery", kind: .timeout, message: "not finished within \(describe(duration))"))
+            handler.value.fail(SMTPError(stage: "delivery", kind: .timeout, message: "not finished within \(duration.readableDescription)"))
             channel.close(promise: nil)
         }
     }
@@ -133,7 +146,10 @@ struct SMTPConnection: Sendable {
     }
 }
 
-func describe(_ amount: TimeAmount) -> String {
-    let milliseconds = amount.nanoseconds / 1_000_000
-    return milliseconds % 1000 == 0 ? "\(milliseconds / 1000) s" : "\(milliseconds) ms"
+extension TimeAmount {
+    /// `10 s` or `300 ms`, for error messages.
+    var readableDescription: String {
+        let milliseconds = nanoseconds / 1_000_000
+        return milliseconds % 1000 == 0 ? "\(milliseconds / 1000) s" : "\(milliseconds) ms"
+    }
 }

@@ -77,7 +77,8 @@ struct RecoveryMails {
 
     static func displayName(_ name: String) -> String {
         var scalars = String.UnicodeScalarView()
-        scalars.append(contentsOf: name.unicodeScalars.filter { $0.properties.generalCategory != .control })
+        let forbidden: Set<Unicode.GeneralCategory> = [.control, .lineSeparator, .paragraphSeparator, .format]
+        scalars.append(contentsOf: name.unicodeScalars.filter { !forbidden.contains($0.properties.generalCategory) })
         return String(scalars)
     }
 

@@ -7,7 +7,8 @@ import Vapor
 struct MailFileTransportTests {
     @Test("writes the message to an .eml file and logs the recipient, subject and links")
     func writesFile() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("portier-mail-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("portier-mail-test-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
         let logs = RecordingLogHandler()
         let transport = FileTransport(directory: directory, logger: logs.logger, clock: MailTestClock())
         let from = try MailAddress(parsing: "Portier <no-reply@example.se>")
@@ -33,50 +34,59 @@ struct MailFileTransportTests {
         ])
     }
 
+    /// An application with only `app.portier` set, shut down on every path.
+    func withBareApp(_ variables: [String: String], _ body: (Application) async throws -> Void) async throws {
+        let app = try await Application.make(.testing)
+        do {
+            app.portier = PortierServices(configuration: try PortierConfiguration.load(from: variables, environment: .testing))
+            try await body(app)
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+
     @Test("configureMail picks the file transport without PORTIER_SMTP_URL")
     func fileByDefault() async throws {
-        let app = try await Application.make(.testing)
-        app.portier = PortierServices(configuration: try PortierConfiguration.load(from: [:], environment: .testing))
-        try configureMail(app)
-        let transport = try #require(app.mail.transport as? FileTransport)
-        #expect(transport.directory.path.hasSuffix("/var/mail"))
-        #expect(app.mail.from == (try MailAddress(name: "Portier", email: "no-reply@localhost")))
-        try await app.asyncShutdown()
+        try await withBareApp([:]) { app in
+            try configureMail(app)
+            let transport = try #require(app.mail.transport as? FileTransport)
+            #expect(transport.directory.path.hasSuffix("/var/mail"))
+            #expect(app.mail.from == (try MailAddress(name: "Portier", email: "no-reply@localhost")))
+        }
     }
 
     @Test("configureMail picks SMTP when PORTIER_SMTP_URL is set")
     func smtpWhenConfigured() async throws {
-        let app = try await Application.make(.testing)
-        let configuration = try PortierConfiguration.load(from: [
+        try await withBareApp([
             "PORTIER_SMTP_URL": "smtps://portier:s3cret@mail.example.se",
             "PORTIER_BASE_URL": "https://portal.example.se",
             "PORTIER_MAIL_FROM": "Portier <no-reply@example.se>",
-        ], environment: .testing)
-        app.portier = PortierServices(configuration: configuration)
-        do {
+        ]) { app in
             try configureMail(app)
             let transport = try #require(app.mail.transport as? SMTPTransport)
             #expect(transport.configuration.host == "mail.example.se")
             #expect(transport.configuration.port == 465)
             #expect(transport.configuration.heloName == "portal.example.se")
-        } catch {
-            Issue.record(error)
         }
-        try await app.asyncShutdown()
     }
 
-    @Test("configureMail refuses an unusable sender")
-    func invalidSender() async throws {
-        let app = try await Application.make(.testing)
-        let configuration = try PortierConfiguration.load(from: ["PORTIER_MAIL_FROM": "Portier <no-reply@exämpel.se>"], environment: .testing)
-        app.portier = PortierServices(configuration: configuration)
-        #expect(throws: MailError.self) { try configureMail(app) }
-        try await app.asyncShutdown()
+    @Test("configureMail refuses an unusable sender or SMTP URL")
+    func invalidSettings() async throws {
+        try await withBareApp(["PORTIER_MAIL_FROM": "Portier <no-reply@exämpel.se>"]) { app in
+            #expect(throws: MailError.self) { try configureMail(app) }
+        }
+        try await withBareApp(["PORTIER_SMTP_URL": "smtp://mail.example.se?starttls=sometimes"]) { app in
+            #expect(throws: MailError.invalidSMTPURL("starttls must be required, opportunistic or never")) { try configureMail(app) }
+        }
     }
 
     @Test("worker logs name the row and the error, never the body, subject or link")
     func logsStayClean() async throws {
         let logs = RecordingLogHandler()
+        // Info and above, as in production: at debug level Fluent's own query log shows binds.
+        logs.logLevel = .info
         try await withMailTestApp { app, transport in
             app.logger = logs.logger
             try await Outbox.enqueue(try SampleMail.make(), on: app.db, now: app.portier.clock.now())

@@ -299,13 +299,35 @@ struct MailOutboxTests {
         }
     }
 
-    @Test("the worker runs only for serve, never in tests")
+    @Test("startWorker runs the loop from boot to shutdown, but only for serve")
     func lifecycle() async throws {
-        try await withMailTestApp { app, _ in
-            app.mail.startWorker()
-            #expect(OutboxWorkerLifecycle.isServing(app) == false)
+        let app = try await Application.make(.testing)
+        let worker: OutboxWorker
+        do {
+            app.portier = PortierServices(configuration: try PortierConfiguration.load(from: [:], environment: .testing))
+            app.databases.use(.sqlite(.memory), as: .sqlite)
+            app.migrations.add(CreateOutboxMessage())
+            try await app.autoMigrate()
+            try configureMail(app)
+            app.mail.transport = RecordingMailTransport()
+            app.mail.startWorker(configuration: .init(pollInterval: .milliseconds(20)))
+            worker = app.mail.worker
+            #expect(await !worker.isRunning)
             try await app.asyncBoot()
-            #expect(await !app.mail.worker.isRunning)
+            #expect(await worker.isRunning)
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+        #expect(await !worker.isRunning)
+
+        let serving = [["portier"], ["portier", "serve"], ["portier", "--port", "8081"]]
+        let notServing = [["portier", "migrate"], ["portier", "outbox", "retry", "--all-failed"], ["portier", "routes"]]
+        for arguments in serving + notServing {
+            let other = try await Application.make(Environment(name: "testing", arguments: arguments))
+            #expect(OutboxWorkerLifecycle.isServing(other) == serving.contains(arguments))
+            try await other.asyncShutdown()
         }
     }
 }

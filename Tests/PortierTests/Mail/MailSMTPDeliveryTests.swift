@@ -185,6 +185,7 @@ struct MailSMTPDeliveryTests {
     )
     func tls(mode: String) async throws {
         let (certificate, key) = try SMTPSink.makeSelfSignedCertificate()
+        defer { try? FileManager.default.removeItem(at: certificate.deletingLastPathComponent()) }
         let sink = try await SMTPSink.spawn(auth: true, tls: (certificate, key, mode))
         defer { sink.stop() }
         let scheme = mode == "implicit" ? "smtps" : "smtp"

@@ -1,4 +1,5 @@
 import Fluent
+import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
 import Vapor
@@ -26,7 +27,8 @@ final class MailTestClock: AppClock, @unchecked Sendable {
 
 // MARK: - Application
 
-/// An application with in-memory SQLite, only the outbox migration, `configureMail`, and a
+/// An application with in-memory SQLite (or, when `PORTIER_TEST_DATABASE_URL` is set, its own
+/// schema in that PostgreSQL), only the outbox migration, `configureMail`, and a
 /// ``RecordingMailTransport`` in place of the file transport. Shut down afterwards.
 func withMailTestApp(
     clock: MailTestClock = MailTestClock(),
@@ -34,23 +36,42 @@ func withMailTestApp(
     _ body: (Application, RecordingMailTransport) async throws -> Void
 ) async throws {
     let app = try await Application.make(.testing)
+    app.logger.logLevel = .warning
+    var schema: String?
     do {
         var environment = ["PORTIER_MAIL_FROM": "Portier Kundtjänst <no-reply@portier.example.se>"]
         environment.merge(variables) { $1 }
         let configuration = try PortierConfiguration.load(from: environment, environment: .testing)
         app.portier = PortierServices(configuration: configuration, clock: clock)
-        app.databases.use(.sqlite(.memory), as: .sqlite)
+        if let url = ProcessInfo.processInfo.environment["PORTIER_TEST_DATABASE_URL"], !url.isEmpty {
+            let name = "mail_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+            var postgres = try SQLPostgresConfiguration(url: url)
+            postgres.searchPath = [name]
+            app.databases.use(.postgres(configuration: postgres), as: .psql)
+            try await (app.db as? any SQLDatabase)?.raw("CREATE SCHEMA \(ident: name)").run()
+            schema = name
+        } else {
+            app.databases.use(.sqlite(.memory), as: .sqlite)
+        }
         app.migrations.add(CreateOutboxMessage())
         try await app.autoMigrate()
         try configureMail(app)
         let transport = RecordingMailTransport()
         app.mail.transport = transport
         try await body(app, transport)
+        try await app.autoRevert()
     } catch {
+        await dropMailSchema(schema, app: app)
         try? await app.asyncShutdown()
         throw error
     }
+    await dropMailSchema(schema, app: app)
     try await app.asyncShutdown()
+}
+
+private func dropMailSchema(_ schema: String?, app: Application) async {
+    guard let schema, let sql = app.db as? any SQLDatabase else { return }
+    try? await sql.raw("DROP SCHEMA \(ident: schema) CASCADE").run()
 }
 
 // MARK: - Sample mail
@@ -304,11 +325,13 @@ final class SMTPSink: @unchecked Sendable {
         return SMTPSink(port: port, directory: directory, process: process, input: input)
     }
 
+    /// Stops a spawned sink and deletes its directory (the runner's sink is left alone).
     func stop() {
         guard let process, process.isRunning else { return }
         try? input?.fileHandleForWriting.close()
         process.terminate()
         process.waitUntilExit()
+        try? FileManager.default.removeItem(at: directory)
     }
 
     /// The stored messages (`.eml` files), oldest first.
