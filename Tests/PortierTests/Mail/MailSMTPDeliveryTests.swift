@@ -218,11 +218,11 @@ struct MailSMTPDeliveryTests {
         let transport = try SMTPTransport(configuration: SMTPConfiguration(
             host: "127.0.0.1", port: port, security: .none, replyTimeout: .milliseconds(300)
         ))
-        let started = ContinuousClock.now
+        // The error names the configured 300 ms, so the configured limit (not a default) fired;
+        // no wall-clock assertion, which would be flaky on a loaded machine.
         await #expect(throws: SMTPError(stage: "greeting", kind: .timeout, message: "no reply within 300 ms")) {
             try await transport.send(try render(try SampleMail.make()))
         }
-        #expect(ContinuousClock.now - started < .seconds(5))
         try await server.close()
     }
 
