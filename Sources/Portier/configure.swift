@@ -16,18 +16,19 @@ public func configure(_ app: Application, services: PortierServices? = nil) asyn
     app.portier = services
     let configuration = services.configuration
 
-    // Databases
+    // Databases. Query logging is off (trace only on PostgreSQL): queries carry mail payloads
+    // with links.
     switch configuration.database {
     case .sqlite(let path):
-        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+        app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
     case .sqliteInMemory:
-        app.databases.use(.sqlite(.memory), as: .sqlite)
+        app.databases.use(.sqlite(.memory, sqlLogLevel: nil), as: .sqlite)
     case .postgres(let url):
         var postgres = try SQLPostgresConfiguration(url: url)
         if let searchPath = configuration.postgresSearchPath {
             postgres.searchPath = searchPath
         }
-        app.databases.use(.postgres(configuration: postgres), as: .psql)
+        app.databases.use(.postgres(configuration: postgres, sqlLogLevel: .trace), as: .psql)
     }
 
     // Migrations
@@ -46,7 +47,7 @@ public func configure(_ app: Application, services: PortierServices? = nil) asyn
     app.middleware.use(RequestLoggingMiddleware())
     app.middleware.use(SecurityHeadersMiddleware(configuration: configuration))
     app.middleware.use(ErrorPageMiddleware())
-    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(PublicFilesMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(SessionAuthenticator())
     app.middleware.use(CSRFMiddleware())
     // Inner error pages see the session and the CSRF token; the outer one catches the rest.
@@ -60,6 +61,9 @@ public func configure(_ app: Application, services: PortierServices? = nil) asyn
     // Mail
     try configureMail(app)
 
+    // Help center
+    configureHelpCenter(app)
+
     // Jobs
     if configuration.runsBackgroundWorkers {
         app.mail.startWorker()
@@ -68,6 +72,10 @@ public func configure(_ app: Application, services: PortierServices? = nil) asyn
     // Commands
     app.asyncCommands.use(CustomersCommand(), as: "customers")
     app.asyncCommands.use(OutboxCommand(), as: "outbox")
+    app.asyncCommands.use(DemoCommand(), as: "demo")
+    app.asyncCommands.use(TicketsCommand(), as: "tickets")
+    app.asyncCommands.use(GuidesCommand(), as: "guides")
+    app.asyncCommands.use(BenchHashCommand(), as: "bench-hash")
 
     // Routes
     try routes(app)
@@ -75,6 +83,8 @@ public func configure(_ app: Application, services: PortierServices? = nil) asyn
     // `serve` (also the default command) migrates, and seeds a development database.
     if isServing(app) {
         try await app.autoMigrate()
+        let guides = try await importGuides(app)
+        app.logger.notice("\(guides)")
         if !configuration.isProduction {
             try await DemoSeeder(app: app).seedIfEmpty()
         }
@@ -82,6 +92,7 @@ public func configure(_ app: Application, services: PortierServices? = nil) asyn
 }
 
 private func isServing(_ app: Application) -> Bool {
+    guard app.environment != .testing else { return false }
     let command = app.environment.arguments.dropFirst().first
     return command == nil || command == "serve" || command?.hasPrefix("-") == true
 }
@@ -92,5 +103,27 @@ private struct ThreadPoolLifecycle: LifecycleHandler {
 
     func shutdownAsync(_ application: Application) async {
         try? await pool.shutdownGracefully()
+    }
+}
+
+/// Vapor's `FileMiddleware`, asked only for paths under a top-level name of `Public/` (`css/`,
+/// `js/`, `images/`, `favicon.svg`; listed once at start-up). `FileMiddleware` itself looks every
+/// path up in the file system on a thread pool, which cost every page a round trip
+/// (bench/guide-vs-static). A new top-level name in `Public/` is served after a restart.
+private struct PublicFilesMiddleware: Middleware {
+    let files: FileMiddleware
+    let topLevelNames: Set<String>
+
+    init(publicDirectory: String) {
+        files = FileMiddleware(publicDirectory: publicDirectory)
+        topLevelNames = Set((try? FileManager.default.contentsOfDirectory(atPath: publicDirectory)) ?? [])
+    }
+
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        let firstComponent = request.url.path.utf8.dropFirst().prefix { $0 != UInt8(ascii: "/") }
+        guard let name = String(firstComponent), topLevelNames.contains(name) else {
+            return next.respond(to: request)
+        }
+        return files.respond(to: request, chainingTo: next)
     }
 }

@@ -82,7 +82,7 @@ def test_forgotten_password_flow(portier, browser, create_customer, read_mail, s
     wait_for_path(driver, "/logga-in")
     assert "Ditt lösenord är ändrat" in driver.find_element(By.TAG_NAME, "main").text
     screenshot(driver, "password-changed")
-    changed = read_mail(customer.email, timeout=30, after=requested_at)
+    changed = read_mail(customer.email, timeout=30, subject="Ditt lösenord har ändrats")
     assert changed["Subject"] == "Ditt lösenord har ändrats"
 
     # 5. The old password no longer works; the new one does.

@@ -14,6 +14,15 @@ public final class Customer: Model, @unchecked Sendable {
     @OptionalField(key: "password_hash") public var passwordHash: String?
     @Field(key: "language") public var language: String
     @OptionalField(key: "password_changed_at") public var passwordChangedAt: Date?
+    // Contact details (Kundavdelningen › Kontaktuppgifter); printed on invoices.
+    /// Organisationsnummer or personnummer (`556677-8899`), or a foreign registration number.
+    @OptionalField(key: "identity_number") public var identityNumber: String?
+    @OptionalField(key: "street_address") public var streetAddress: String?
+    @OptionalField(key: "postal_code") public var postalCode: String?
+    @OptionalField(key: "city") public var city: String?
+    /// ISO 3166-1 alpha-2 (`SE`).
+    @OptionalField(key: "country_code") public var countryCode: String?
+    @OptionalField(key: "phone") public var phone: String?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 

@@ -2,7 +2,8 @@ import Fluent
 import Vapor
 
 /// Development only: an empty database gets the demo customer `demo@example.se`, with
-/// `PORTIER_DEMO_PASSWORD` or a generated password printed once. Production never seeds.
+/// `PORTIER_DEMO_PASSWORD` or a generated password printed once, and a realistic set of
+/// services, invoices and tickets (`CustomerAreaDemoData`). Production never seeds.
 struct DemoSeeder {
     static let email = "demo@example.se"
     let app: Application
@@ -12,6 +13,7 @@ struct DemoSeeder {
         guard !configuration.isProduction else { return }
         if let existing = try await Customer.find(email: Self.email, on: app.db) {
             try await updatePasswordIfConfigured(existing)
+            try await seedCustomerArea(for: existing)
             return
         }
         guard try await Customer.query(on: app.db).count() == 0 else { return }
@@ -19,6 +21,15 @@ struct DemoSeeder {
         let customer = Customer(email: Self.email, name: "Demo Kund", passwordHash: try await app.passwordHasher.hash(password))
         try await customer.create(on: app.db)
         app.logger.notice("Demo customer created: \(Self.email) / \(configuration.demoPassword == nil ? password : "(PORTIER_DEMO_PASSWORD)")")
+        try await seedCustomerArea(for: customer)
+    }
+
+    /// Services, invoices and tickets for the demo customer; nothing when they are there already.
+    private func seedCustomerArea(for customer: Customer) async throws {
+        let demo = CustomerAreaDemoData(database: app.db, catalogs: app.catalogs, now: app.portier.clock.now())
+        if try await demo.seed(for: customer) {
+            app.logger.notice("Demo customer \(Self.email): services, invoices and tickets added")
+        }
     }
 
     private func updatePasswordIfConfigured(_ customer: Customer) async throws {

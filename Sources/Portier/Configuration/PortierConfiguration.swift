@@ -36,6 +36,9 @@ public struct PortierConfiguration: Sendable {
     public var runsBackgroundWorkers = true
     /// Not from the environment: tests put each PostgreSQL test in its own schema.
     public var postgresSearchPath: [String]? = nil
+    /// `PORTIER_BENCH_BARE_ROUTE`: benchmarks only (bench/guide-vs-static); a file whose bytes
+    /// `GET /__bench/bare` answers from memory. Unset: no such route.
+    public var benchBareRouteFile: String? = nil
 
     /// Cookies get `Secure` and the `__Host-` prefix when the base URL is https.
     public var usesSecureCookies: Bool { baseURL.scheme == "https" }
@@ -97,7 +100,8 @@ extension PortierConfiguration {
             contactPhone: reader.string("PORTIER_CONTACT_PHONE") ?? "08-123 456 00",
             supportHours: reader.string("PORTIER_SUPPORT_HOURS") ?? "Vardagar 08–17",
             demoPassword: reader.string("PORTIER_DEMO_PASSWORD"),
-            isProduction: isProduction
+            isProduction: isProduction,
+            benchBareRouteFile: reader.string("PORTIER_BENCH_BARE_ROUTE")
         )
     }
 }

@@ -42,6 +42,8 @@ struct GuidePageContext: PageContext {
     /// `ja` or `nej` right after a vote, so the page can thank and ask what was missing.
     let feedback: String?
     let translationURL: String?
+    /// The language of the translation, which names itself in the link ("In English").
+    let translationLanguage: String
     let guideLanguage: String
 }
 

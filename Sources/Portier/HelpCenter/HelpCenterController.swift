@@ -160,6 +160,7 @@ struct HelpCenterController: RouteCollection {
             related: RelatedGuides.select(for: guide, among: candidates).map(Self.link),
             feedback: feedback,
             translationURL: translationURL,
+            translationLanguage: guide.language == Language.swedish.rawValue ? Language.english.rawValue : Language.swedish.rawValue,
             guideLanguage: guide.language
         )
     }

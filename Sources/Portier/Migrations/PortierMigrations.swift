@@ -9,5 +9,14 @@ enum PortierMigrations {
         CreateThrottleCounter(),
         CreatePasswordResetToken(),
         CreateOutboxMessage(),
+        CreateHelpCenter(),
+        CreateGuideSearchIndex(),
+        UpdateCustomerAddContactDetails(),
+        CreateService(),
+        CreateInvoice(),
+        CreateInvoiceLine(),
+        CreateTicket(),
+        CreateTicketMessage(),
+        CreateEmailChangeToken(),
     ]
 }

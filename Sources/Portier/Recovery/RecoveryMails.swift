@@ -24,7 +24,8 @@ struct RecoveryMails {
         )
     }
 
-    func passwordChanged(for customer: Customer, at date: Date) throws -> OutgoingMail {
+    /// `otherSessionsOnly`: the change was made while logged in, and that session goes on.
+    func passwordChanged(for customer: Customer, at date: Date, otherSessionsOnly: Bool = false) throws -> OutgoingMail {
         let language = customer.preferredLanguage
         let forgotLink = absolute(SitePath.forgotPassword.path)
         return try compose(
@@ -32,7 +33,7 @@ struct RecoveryMails {
             subjectKey: "mail.changed.subject",
             paragraphs: [
                 text("mail.changed.intro", language, Self.format(date, language: language)),
-                text("mail.changed.sessions", language),
+                text(otherSessionsOnly ? "mail.changed.other_sessions" : "mail.changed.sessions", language),
             ],
             action: (label: text("mail.changed.button", language), url: forgotLink),
             closing: [text("mail.changed.not_you", language, configuration.contactEmail, configuration.contactPhone)]

@@ -18,6 +18,13 @@ public final class AuditEvent: Model, @unchecked Sendable {
         case passwordResetCompleted = "password_reset.completed"
         case passwordSetLinkCreated = "password_set_link.created"
         case customerCreated = "customer.created"
+        case contactDetailsUpdated = "contact_details.updated"
+        case emailChangeRequested = "email_change.requested"
+        case emailChangeCompleted = "email_change.completed"
+        case passwordChanged = "password.changed"
+        /// A wrong current password when changing the e-mail address or the password.
+        case currentPasswordRejected = "current_password.rejected"
+        case currentPasswordThrottled = "current_password.throttled"
     }
 
     @ID(key: .id) public var id: UUID?

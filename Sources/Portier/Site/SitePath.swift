@@ -13,7 +13,14 @@ enum SitePath: String, CaseIterable {
     case services = "kundavdelning/tjanster"
     case support = "kundavdelning/support"
     case invoices = "kundavdelning/fakturor"
+    case newTicket = "kundavdelning/support/nytt"
+    case contactDetails = "kundavdelning/kontaktuppgifter"
+    case changeEmail = "kundavdelning/kontaktuppgifter/e-post"
+    case changePassword = "kundavdelning/kontaktuppgifter/losenord"
+    case confirmEmail = "bekrafta-e-post"
     case help = "hjalp"
+    case helpSearch = "hjalp/sok"
+    case helpMedia = "hjalp/media"
     case contact = "kontakt"
 
     var path: String { "/" + rawValue }
@@ -32,6 +39,18 @@ enum SitePath: String, CaseIterable {
     static func resetPassword(token: String) -> String {
         SitePath.resetPassword.path + "/" + token
     }
+
+    /// Kundavdelningen's pages of one service, invoice or ticket.
+    static func service(_ id: UUID) -> String { SitePath.services.path + "/" + id.uuidString.lowercased() }
+    static func invoice(_ id: UUID) -> String { SitePath.invoices.path + "/" + id.uuidString.lowercased() }
+    static func ticket(_ id: UUID) -> String { SitePath.support.path + "/" + id.uuidString.lowercased() }
+    static func ticketReply(_ id: UUID) -> String { ticket(id) + "/svara" }
+    static func ticketClose(_ id: UUID) -> String { ticket(id) + "/stang" }
+
+    /// The page behind the link that confirms a new e-mail address.
+    static func confirmEmail(token: String) -> String {
+        SitePath.confirmEmail.path + "/" + token
+    }
 }
 
 /// The paths as template values: `#(paths.login)`.
@@ -45,7 +64,12 @@ struct SitePaths: Encodable {
     let services = SitePath.services.path
     let support = SitePath.support.path
     let invoices = SitePath.invoices.path
+    let newTicket = SitePath.newTicket.path
+    let contactDetails = SitePath.contactDetails.path
+    let changeEmail = SitePath.changeEmail.path
+    let changePassword = SitePath.changePassword.path
     let help = SitePath.help.path
+    let helpSearch = SitePath.helpSearch.path
     let contact = SitePath.contact.path
 }
 
