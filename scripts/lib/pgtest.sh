@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by scripts/postgres-start and scripts/postgres-stop (sourced, not executed).
 # A throw-away PostgreSQL cluster for the tests: loopback only, owned by the `postgres` user.
 #
@@ -22,7 +23,7 @@ pgtest_bindir() {
         dir="$(pg_config --bindir 2>/dev/null || true)"
         if [[ -n "$dir" && -x "$dir/initdb" && -x "$dir/pg_ctl" ]]; then echo "$dir"; return; fi
     fi
-    for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    for dir in $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V -r); do
         if [[ -x "$dir/initdb" && -x "$dir/pg_ctl" ]]; then echo "$dir"; return; fi
     done
     return 1

@@ -48,7 +48,7 @@ PHONE = 375
 WINDOW_HEIGHT = 900
 WEBMAIL_URL = "https://webmail.example.se"
 CONTROL_PANEL_URL = "https://cp.example.se:2222"
-DEMO_PASSWORD = "e2e-demo-lösenord-7Kq2vX"
+DEMO_PASSWORD = "e2e-Lösenord-7Kq2vX-stark"  # 16+ characters, not containing "demo"
 
 # Every variable of the configuration contract (DESIGN § 3). The ones the harness does not set
 # are set to "" (= unset for Portier), so neither the caller's environment nor a developer's
@@ -75,6 +75,17 @@ def tail(path: Path, lines: int = 40) -> str:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return "(no log)"
+
+
+def crash_excerpt(path: Path, lines: int = 12) -> str:
+    """The lines of a server log that say why it stopped (a Swift crash is followed by a long
+    backtrace, so its tail is useless)."""
+    try:
+        text = path.read_text(errors="replace").splitlines()
+    except OSError:
+        return "(no log)"
+    wanted = [line for line in text if re.search(r"Fatal error|\berror\b|ERROR|CRITICAL|Invalid configuration", line)]
+    return "\n".join((wanted or text)[:lines]) + f"\n(full log: {ARTIFACTS / 'portier.log'})"
 
 
 def stop_process(process: subprocess.Popen, grace: float = 15) -> None:
@@ -137,14 +148,20 @@ class SmtpSink:
                 found.append((path, email.message_from_binary_file(handle, policy=email.policy.default)))
         return found
 
-    def read_mail(self, to: str, timeout: float = 15, after: float | None = None) -> email.message.EmailMessage:
+    def read_mail(
+        self, to: str, timeout: float = 15, after: float | None = None, subject: str | None = None,
+    ) -> email.message.EmailMessage:
         """The newest message addressed to `to` (To/Cc, case-insensitive), waiting up to `timeout` s.
-        With `after` (a time.time() value), only messages stored after that moment count."""
+        With `after` (a time.time() value), only messages stored after that moment count; with
+        `subject`, only messages with exactly that (decoded) Subject."""
         wanted = to.strip().lower()
         deadline = time.monotonic() + timeout
         while True:
             for path, message in self.messages():
-                if after is not None and path.stat().st_mtime < after - 1:
+                # 50 ms of slack: file times come from the kernel's coarse clock.
+                if after is not None and path.stat().st_mtime < after - 0.05:
+                    continue
+                if subject is not None and str(message.get("Subject", "")) != subject:
                     continue
                 recipients = email.utils.getaddresses(
                     [str(value) for header in ("To", "Cc") for value in message.get_all(header, [])]
@@ -152,10 +169,11 @@ class SmtpSink:
                 if any(address.lower() == wanted for _, address in recipients):
                     return message
             if time.monotonic() > deadline:
-                stored = [str(m.get("To")) for _, m in self.messages()]
+                stored = [f"{m.get('To')}: {m.get('Subject')}" for _, m in self.messages()]
+                wanted_what = f"{to}" + (f" with subject {subject!r}" if subject is not None else "")
                 raise AssertionError(
-                    f"no e-mail to {to} arrived within {timeout:g}s; the sink holds {len(stored)} "
-                    f"message(s), to: {stored}"
+                    f"no e-mail to {wanted_what} arrived within {timeout:g}s; the sink holds "
+                    f"{len(stored)} message(s): {stored}"
                 )
             time.sleep(0.25)
 
@@ -192,7 +210,7 @@ def smtp_sink(tmp_path_factory: pytest.TempPathFactory) -> SmtpSink:
 
 @pytest.fixture(scope="session")
 def read_mail(smtp_sink: SmtpSink) -> Callable[..., email.message.EmailMessage]:
-    """read_mail(to, timeout=15, after=None) -> the newest email.message.EmailMessage to `to`."""
+    """read_mail(to, timeout=15, after=None, subject=None) -> the newest EmailMessage to `to`."""
     return smtp_sink.read_mail
 
 
@@ -254,7 +272,7 @@ def portier(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         while True:
             if process.poll() is not None:
                 keep_log()
-                pytest.fail(f"portier serve exited with status {process.returncode} while starting:\n{tail(log_path)}")
+                pytest.fail(f"portier serve exited with status {process.returncode} while starting:\n{crash_excerpt(log_path)}")
             try:
                 with urllib.request.urlopen(base_url + "/", timeout=5):
                     break
@@ -263,7 +281,7 @@ def portier(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
             except (urllib.error.URLError, OSError):
                 if time.monotonic() > deadline:
                     keep_log()
-                    pytest.fail(f"portier serve did not answer GET {base_url}/ within 120s:\n{tail(log_path)}")
+                    pytest.fail(f"portier serve did not answer GET {base_url}/ within 120s:\n{tail(log_path, 20)}")
                 time.sleep(0.25)
         yield server
     finally:
@@ -325,7 +343,8 @@ def browser(request: pytest.FixtureRequest) -> Callable[..., webdriver.Chrome]:
         options.binary_location = CHROMIUM
         for argument in (
             "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-            "--no-first-run", "--disable-extensions", "--lang=sv-SE", f"--window-size={width},{height}",
+            "--no-first-run", "--disable-extensions", "--force-prefers-reduced-motion",
+            "--lang=sv-SE", f"--window-size={width},{height}",
         ):
             options.add_argument(argument)
         options.add_experimental_option("prefs", {"intl.accept_languages": "sv-SE,sv"})
@@ -337,6 +356,10 @@ def browser(request: pytest.FixtureRequest) -> Callable[..., webdriver.Chrome]:
         # <meta name="viewport"> decides the layout width, as on a real phone.
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
             "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 768,
+        })
+        # No animations or smooth scrolling: clicks land where the element is now.
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {
+            "features": [{"name": "prefers-reduced-motion", "value": "reduce"}],
         })
         return driver
 

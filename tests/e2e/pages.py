@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import parse_qs, urlparse
 
-from selenium.common.exceptions import NoSuchElementException, TimeoutException
+from selenium.common.exceptions import NoSuchElementException, TimeoutException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 TIMEOUT = 15
@@ -43,14 +43,27 @@ def wait_for_path(driver: WebDriver, path: str, timeout: float = TIMEOUT) -> Non
 
 
 def click_and_wait_for_load(driver: WebDriver, element: WebElement, timeout: float = TIMEOUT) -> None:
-    """Clicks something that submits or navigates, and waits until the next page has loaded."""
-    html = driver.find_element(By.TAG_NAME, "html")
+    """Clicks something that submits or navigates, and waits until the next page has loaded.
+
+    The old page is marked with a JavaScript property; the next document does not have it.
+    (Waiting for an element of the old page to go stale races with Chromium replacing the
+    document: chromedriver then reports "Node with given id does not belong to the document".)"""
+    marker = f"portierE2E{time.monotonic_ns()}"
+    driver.execute_script(f"window.{marker} = true")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
+    description = describe(element)
     element.click()
+
+    def next_page_loaded(d: WebDriver) -> bool:
+        try:
+            return bool(d.execute_script(f"return !window.{marker} && document.readyState === 'complete'"))
+        except WebDriverException:  # the document is being replaced right now
+            return False
+
     try:
-        WebDriverWait(driver, timeout).until(expected_conditions.staleness_of(html))
-        WebDriverWait(driver, timeout).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        WebDriverWait(driver, timeout, poll_frequency=0.1).until(next_page_loaded)
     except TimeoutException:
-        raise AssertionError(f"clicking {describe(element)} did not load a new page within {timeout}s "
+        raise AssertionError(f"clicking {description} did not load a new page within {timeout}s "
                              f"(still at {driver.current_url})") from None
 
 
