@@ -2,6 +2,7 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Leaf
+import NIOConcurrencyHelpers
 import NIOPosix
 import Vapor
 
@@ -37,6 +38,7 @@ public func configure(_ app: Application, services: PortierServices? = nil) asyn
     // Security services
     let hashingPool = NIOThreadPool(numberOfThreads: System.coreCount)
     hashingPool.start()
+    lowerPriority(of: hashingPool, threadCount: System.coreCount)
     app.lifecycle.use(ThreadPoolLifecycle(pool: hashingPool))
     app.passwordHasher = ScryptPasswordHasher(parameters: configuration.passwordHashParameters, pool: hashingPool, random: services.random)
     app.passwordPolicy = try PasswordPolicy.load(from: app.directory.resourcesDirectory + "Security/common-passwords.txt")
@@ -95,6 +97,33 @@ private func isServing(_ app: Application) -> Bool {
     guard app.environment != .testing else { return false }
     let command = app.environment.arguments.dropFirst().first
     return command == nil || command == "serve" || command?.hasPrefix("-") == true
+}
+
+/// Password hashing runs below everything else (nice 10, Linux: per thread): during a login storm
+/// scrypt then takes the CPU that pages leave idle instead of delaying them (bench/login-storm),
+/// and with nothing else to do it still gets every core (bench/login-throughput). Each of the
+/// pool's threads lowers its own priority: one job per thread, each held until all have run
+/// (with a time limit, so a slow start can never keep the pool blocked).
+private func lowerPriority(of pool: NIOThreadPool, threadCount: Int) {
+    #if os(Linux)
+    let started = NIOLockedValueBox(0)
+    let arrived = NIOConcurrencyHelpers.ConditionLock(value: 0)
+    for _ in 0..<threadCount {
+        pool.submit { _ in
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+            let index = started.withLockedValue { count in
+                count += 1
+                return count
+            }
+            if arrived.lock(whenValue: index - 1, timeoutSeconds: 5) {
+                arrived.unlock(withValue: index)
+            }
+            if arrived.lock(whenValue: threadCount, timeoutSeconds: 5) {
+                arrived.unlock()
+            }
+        }
+    }
+    #endif
 }
 
 /// Shuts the password-hashing pool down with the application.

@@ -1,9 +1,15 @@
+import Crypto
 import Foundation
 import NIOConcurrencyHelpers
+import NIOCore
 import Vapor
 
 /// Rendered guide pages kept in memory: a page is rendered once per content change, language and
 /// logged-in state, then served by joining its parts around the visitor's own CSRF token.
+///
+/// It also remembers which guide a path names (its id and content hash) for
+/// `lookupLifetime`, so a page served from memory needs no database round trip; a guide changed
+/// by another process (`portier guides import`, another instance) shows within that time.
 final class GuidePageCache: Sendable {
     struct Key: Hashable {
         let guideID: UUID
@@ -11,29 +17,100 @@ final class GuidePageCache: Sendable {
         let isLoggedIn: Bool
     }
 
+    /// A guide as its path names it, as of `checkedAt`.
+    struct KnownGuide {
+        let guideID: UUID
+        let contentHash: String
+        let checkedAt: NIODeadline
+    }
+
+    /// A page ready to send: the body with the visitor's token, and its validators.
+    struct Page {
+        let body: ByteBuffer
+        /// Strong, per visitor: the rendered content and this visitor's token.
+        let etag: String
+        /// When this page was rendered (an HTTP date).
+        let lastModified: String
+    }
+
     private struct Entry {
         let contentHash: String
-        let parts: [String]
+        let parts: [ByteBuffer]
+        let byteCount: Int
+        /// SHA-256 of the page without its tokens, hex, shortened: the content half of the ETag.
+        let digest: String
+        let lastModified: String
     }
+
+    private struct PathKey: Hashable {
+        let category: String
+        let slug: String
+    }
+
+    /// How long a path → guide look-up is trusted without asking the database again.
+    static let lookupLifetime = TimeAmount.seconds(2)
 
     /// Rendered in place of the CSRF token, then split on; random per process so no guide text
     /// can contain it.
     let tokenPlaceholder = "csrf-" + UUID().uuidString
     private let entries = NIOLockedValueBox<[Key: Entry]>([:])
+    private let known = NIOLockedValueBox<[PathKey: KnownGuide]>([:])
 
     /// The cached page for this content, with `token` in the token's places.
-    func page(for key: Key, contentHash: String, token: String) -> String? {
-        entries.withLockedValue { $0[key] }
-            .flatMap { $0.contentHash == contentHash ? $0.parts.joined(separator: token) : nil }
+    func page(for key: Key, contentHash: String, token: String) -> Page? {
+        guard let entry = entries.withLockedValue({ $0[key] }), entry.contentHash == contentHash else { return nil }
+        var body = ByteBufferAllocator().buffer(capacity: entry.byteCount + token.utf8.count * max(0, entry.parts.count - 1))
+        for (index, part) in entry.parts.enumerated() {
+            if index > 0 { body.writeString(token) }
+            body.writeImmutableBuffer(part)
+        }
+        return Page(body: body, etag: #""\#(entry.digest)-\#(Self.shortDigest(token, length: 12))""#, lastModified: entry.lastModified)
     }
 
-    func store(_ html: String, for key: Key, contentHash: String) {
-        let entry = Entry(contentHash: contentHash, parts: html.components(separatedBy: tokenPlaceholder))
+    func store(_ html: String, for key: Key, contentHash: String, renderedAt: Date = Date()) {
+        let parts = html.components(separatedBy: tokenPlaceholder)
+        let entry = Entry(
+            contentHash: contentHash,
+            parts: parts.map { ByteBuffer(string: $0) },
+            byteCount: parts.reduce(0) { $0 + $1.utf8.count },
+            digest: Self.shortDigest(parts.joined(separator: "\u{0}"), length: 24),
+            lastModified: HTTPHeaders.LastModified(renderedAt).serialize()
+        )
         entries.withLockedValue { $0[key] = entry }
+    }
+
+    /// The guide at this path, when it was looked up less than `lookupLifetime` ago.
+    func knownGuide(category: String, slug: String, now: NIODeadline = .now()) -> KnownGuide? {
+        guard let guide = known.withLockedValue({ $0[PathKey(category: category, slug: slug)] }),
+              now - guide.checkedAt < Self.lookupLifetime else { return nil }
+        return guide
+    }
+
+    func remember(category: String, slug: String, guideID: UUID, contentHash: String, now: NIODeadline = .now()) {
+        let guide = KnownGuide(guideID: guideID, contentHash: contentHash, checkedAt: now)
+        known.withLockedValue { $0[PathKey(category: category, slug: slug)] = guide }
+    }
+
+    func forget(category: String, slug: String) {
+        _ = known.withLockedValue { $0.removeValue(forKey: PathKey(category: category, slug: slug)) }
     }
 
     func removeAll() {
         entries.withLockedValue { $0 = [:] }
+        known.withLockedValue { $0 = [:] }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// The first `length` hex digits of SHA-256(`text`).
+    private static func shortDigest(_ text: String, length: Int) -> String {
+        var hex: [UInt8] = []
+        hex.reserveCapacity(length + 1)
+        for byte in SHA256.hash(data: Array(text.utf8)) where hex.count < length {
+            hex.append(hexDigits[Int(byte >> 4)])
+            hex.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex.prefix(length), as: UTF8.self)
     }
 }
 

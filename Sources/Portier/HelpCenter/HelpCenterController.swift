@@ -61,28 +61,76 @@ struct HelpCenterController: RouteCollection {
 
     @Sendable
     func guide(request: Request) async throws -> Response {
-        guard let guide = try await Guide.find(category: try request.parameters.require("category"), slug: try request.parameters.require("guide"), on: request.db) else {
+        let categorySlug = try request.parameters.require("category")
+        let guideSlug = try request.parameters.require("guide")
+        let feedback = request.url.query == nil ? nil
+            : request.query[String.self, at: "feedback"].flatMap { ["ja", "nej"].contains($0) ? $0 : nil }
+        let cache = request.application.guidePageCache
+        let isLoggedIn = request.authenticated != nil
+        let token = request.csrfToken ?? ""
+
+        // The common case without a database round trip: a page in memory for a guide whose
+        // path was looked up within the last moments.
+        if feedback == nil, let known = cache.knownGuide(category: categorySlug, slug: guideSlug),
+           let page = cache.page(for: .init(guideID: known.guideID, language: request.language, isLoggedIn: isLoggedIn), contentHash: known.contentHash, token: token) {
+            request.application.guideViewCounter.record(known.guideID)
+            return Self.guideResponse(page, isLoggedIn: isLoggedIn, request: request)
+        }
+
+        guard let guide = try await Guide.find(category: categorySlug, slug: guideSlug, on: request.db) else {
+            cache.forget(category: categorySlug, slug: guideSlug)
             throw Abort(.notFound)
         }
         let guideID = try guide.requireID()
+        cache.remember(category: categorySlug, slug: guideSlug, guideID: guideID, contentHash: guide.contentHash)
         request.application.guideViewCounter.record(guideID)
-        let feedback = request.query[String.self, at: "feedback"].flatMap { ["ja", "nej"].contains($0) ? $0 : nil }
         guard feedback == nil else {
             return try await request.renderPage("HelpCenter/guide", try await makeContext(for: guide, request: request, feedback: feedback))
         }
 
-        let cache = request.application.guidePageCache
-        let key = GuidePageCache.Key(guideID: guideID, language: request.language, isLoggedIn: request.authenticated != nil)
-        let token = request.csrfToken ?? ""
-        if let html = cache.page(for: key, contentHash: guide.contentHash, token: token) {
-            return Self.htmlResponse(html)
+        let key = GuidePageCache.Key(guideID: guideID, language: request.language, isLoggedIn: isLoggedIn)
+        if let page = cache.page(for: key, contentHash: guide.contentHash, token: token) {
+            return Self.guideResponse(page, isLoggedIn: isLoggedIn, request: request)
         }
         var context = try await makeContext(for: guide, request: request, feedback: nil)
         context.layout.csrfToken = cache.tokenPlaceholder
         let view = try await request.view.render("HelpCenter/guide", context)
-        let rendered = String(buffer: view.data)
-        cache.store(rendered, for: key, contentHash: guide.contentHash)
-        return Self.htmlResponse(rendered.replacingOccurrences(of: cache.tokenPlaceholder, with: token))
+        cache.store(String(buffer: view.data), for: key, contentHash: guide.contentHash)
+        guard let page = cache.page(for: key, contentHash: guide.contentHash, token: token) else {
+            throw Abort(.internalServerError)
+        }
+        return Self.guideResponse(page, isLoggedIn: isLoggedIn, request: request)
+    }
+
+    /// A guide page from the cache. For visitors who are not logged in it carries validators and
+    /// may be kept by their browser (`private, no-cache`: never by a shared cache, because the
+    /// page holds the visitor's CSRF token), so a revalidation answers 304 Not Modified. The
+    /// ETag covers the token, so a new token (login, logout) never revives an old page.
+    static func guideResponse(_ page: GuidePageCache.Page, isLoggedIn: Bool, request: Request) -> Response {
+        guard !isLoggedIn else {
+            return Response(status: .ok, headers: ["Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"], body: .init(buffer: page.body))
+        }
+        let headers: HTTPHeaders = [
+            "Content-Type": "text/html; charset=utf-8",
+            "Cache-Control": "private, no-cache",
+            "Vary": "Cookie, Accept-Language",
+            "ETag": page.etag,
+            "Last-Modified": page.lastModified,
+        ]
+        if let conditions = request.headers.first(name: .ifNoneMatch), Self.matches(page.etag, anyOf: conditions) {
+            var notModified = headers
+            notModified.remove(name: .contentType)
+            return Response(status: .notModified, headers: notModified)
+        }
+        return Response(status: .ok, headers: headers, body: .init(buffer: page.body))
+    }
+
+    /// `If-None-Match` (a list, weak comparison, or `*`) against our ETag.
+    static func matches(_ etag: String, anyOf conditions: String) -> Bool {
+        conditions.split(separator: ",").contains { candidate in
+            let trimmed = candidate.trimmingCharacters(in: .whitespaces)
+            return trimmed == "*" || (trimmed.hasPrefix("W/") ? String(trimmed.dropFirst(2)) : trimmed) == etag
+        }
     }
 
     @Sendable
@@ -111,7 +159,13 @@ struct HelpCenterController: RouteCollection {
         let query = String((request.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
         var results: [SearchResult] = []
         if !query.isEmpty {
-            results = try await HelpSearch(database: request.db).results(for: query, language: request.language)
+            let cache = request.application.helpSearchCache
+            if let cached = cache.results(for: query, language: request.language) {
+                results = cached
+            } else {
+                results = try await HelpSearch(database: request.db).results(for: query, language: request.language)
+                cache.store(results, for: query, language: request.language)
+            }
             if results.isEmpty {
                 try await HelpSearch(database: request.db).recordUnanswered(query, language: request.language, at: request.portier.clock.now())
             }
@@ -167,13 +221,6 @@ struct HelpCenterController: RouteCollection {
 
     static func link(_ guide: Guide) -> GuideLink {
         GuideLink(title: guide.title, url: url(category: guide.category.slug, guide: guide.slug), summary: guide.summary)
-    }
-
-    static func htmlResponse(_ html: String) -> Response {
-        Response(status: .ok, headers: [
-            "Content-Type": "text/html; charset=utf-8",
-            "Cache-Control": "no-store",
-        ], body: .init(string: html))
     }
 }
 

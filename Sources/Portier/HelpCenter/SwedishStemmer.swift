@@ -9,14 +9,18 @@ enum SwedishStemmer {
     /// Longest first, as Snowball requires. Portier adds the definite endings "et", "ets"
     /// ("lösenordet", "lösenordets") and "an", "ans" ("fakturan", "fakturans"), which Snowball
     /// leaves alone.
-    private static let step1Suffixes = [
+    private static let step1Suffixes: [[Character]] = [
         "heterna", "hetens", "anden", "andes", "andet", "arens", "arnas", "ernas", "heten", "heter", "ornas",
         "ande", "ades", "aren", "arna", "arne", "aste", "erna", "erns", "orna",
         "ade", "ans", "are", "ast", "ens", "ern", "ets", "het",
         "ad", "an", "ar", "as", "at", "en", "er", "es", "et", "or",
         "a", "e",
-    ]
-    private static let step2Endings = ["dd", "gd", "nn", "dt", "gt", "kt", "tt"]
+    ].map(Array.init)
+    private static let step2Endings: [[Character]] = ["dd", "gd", "nn", "dt", "gt", "kt", "tt"].map(Array.init)
+    private static let step3Endings: [[Character]] = ["lig", "els", "ig"].map(Array.init)
+    private static let sEnding: [Character] = ["s"]
+    private static let fulltEnding = Array("fullt")
+    private static let lostEnding = Array("löst")
 
     static func stem(_ word: String) -> String {
         var letters = Array(word.lowercased())
@@ -26,7 +30,7 @@ enum SwedishStemmer {
         // Step 1: the longest suffix in R1; a final s only after a valid s-ending.
         if let suffix = step1Suffixes.first(where: { endsInRegion(letters, $0, r1) }) {
             letters.removeLast(suffix.count)
-        } else if endsInRegion(letters, "s", r1), letters.count >= 2, validSEnding.contains(letters[letters.count - 2]) {
+        } else if endsInRegion(letters, sEnding, r1), letters.count >= 2, validSEnding.contains(letters[letters.count - 2]) {
             letters.removeLast()
         }
         // Step 2: a doubled or clustered consonant ending loses its last letter.
@@ -34,11 +38,11 @@ enum SwedishStemmer {
             letters.removeLast()
         }
         // Step 3
-        if endsInRegion(letters, "fullt", r1) {
+        if endsInRegion(letters, fulltEnding, r1) {
             letters.removeLast()
-        } else if endsInRegion(letters, "löst", r1) {
+        } else if endsInRegion(letters, lostEnding, r1) {
             letters.removeLast()
-        } else if let suffix = ["lig", "els", "ig"].first(where: { endsInRegion(letters, $0, r1) }) {
+        } else if let suffix = step3Endings.first(where: { endsInRegion(letters, $0, r1) }) {
             letters.removeLast(suffix.count)
         }
         return String(letters)
@@ -67,9 +71,14 @@ enum SwedishStemmer {
         return letters.count
     }
 
-    private static func endsInRegion(_ letters: [Character], _ suffix: String, _ regionStart: Int) -> Bool {
-        let suffixLetters = Array(suffix)
-        guard letters.count >= suffixLetters.count, letters.count - suffixLetters.count >= regionStart else { return false }
-        return Array(letters.suffix(suffixLetters.count)) == suffixLetters
+    /// Whether `letters` ends with `suffix` inside R1; compares in place (this runs for every
+    /// suffix of every word searched or indexed).
+    private static func endsInRegion(_ letters: [Character], _ suffix: [Character], _ regionStart: Int) -> Bool {
+        let start = letters.count - suffix.count
+        guard start >= 0, start >= regionStart else { return false }
+        for (offset, letter) in suffix.enumerated() where letters[start + offset] != letter {
+            return false
+        }
+        return true
     }
 }

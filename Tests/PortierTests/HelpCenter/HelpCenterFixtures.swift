@@ -47,6 +47,7 @@ extension TestContext {
     func importGuides(_ folder: GuideFolder) async throws -> GuideImporter.Report {
         let report = try await GuideImporter(database: app.db).importLibrary(try GuideLibrary.load(from: folder.root))
         app.guidePageCache.removeAll()
+        app.helpSearchCache.removeAll()
         return report
     }
 }

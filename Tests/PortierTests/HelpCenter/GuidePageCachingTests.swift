@@ -1,0 +1,181 @@
+import Fluent
+import Foundation
+import NIOCore
+import Testing
+import VaporTesting
+@testable import Portier
+
+/// Guide pages come from memory (bench/guide-vs-static) and carry validators for the visitor's
+/// browser; search results for common words are kept briefly. None of this may weaken CSRF or
+/// show a stale page for long.
+@Suite("Help center: page validators and in-memory caches")
+struct GuidePageCachingTests {
+    static let path = "/hjalp/domaner/se-dina-domaner"
+
+    @Test("A guide page has an ETag, Last-Modified and a private, revalidated Cache-Control; the same visitor revalidates with 304")
+    func revalidation() async throws {
+        try await withPortierApp { context in
+            try await context.importGuides(try GuideFolder.sample())
+            let browser = TestBrowser(app: context.app)
+            let first = try await browser.get(Self.path)
+            let etag = try #require(first.headers.first(name: .eTag))
+
+            let second = try await browser.get(Self.path, headers: ["If-None-Match": etag])
+
+            #expect(first.status == .ok)
+            #expect(first.headers.first(name: .cacheControl) == "private, no-cache")
+            #expect(first.headers.first(name: .lastModified) != nil)
+            #expect(first.headers.first(name: .vary)?.contains("Cookie") == true)
+            #expect(second.status == .notModified)
+            #expect(second.body.readableBytes == 0)
+            #expect(second.headers.first(name: .eTag) == etag)
+            #expect(try await browser.get(Self.path, headers: ["If-None-Match": #"W/"x", "# + etag]).status == .notModified)
+        }
+    }
+
+    @Test("The ETag covers the CSRF token: another visitor's ETag, or the same visitor's after a new token, gets the full page")
+    func etagPerToken() async throws {
+        try await withPortierApp { context in
+            try await context.importGuides(try GuideFolder.sample())
+            let one = TestBrowser(app: context.app), two = TestBrowser(app: context.app)
+            let etagOne = try #require(try await one.get(Self.path).headers.first(name: .eTag))
+            try await two.get(Self.path)
+
+            let crossed = try await two.get(Self.path, headers: ["If-None-Match": etagOne])
+            one.setCookie("portier_csrf", "a-new-token-after-login-or-logout")
+            let rotated = try await one.get(Self.path, headers: ["If-None-Match": etagOne])
+
+            #expect(crossed.status == .ok)
+            #expect(crossed.headers.first(name: .eTag) != etagOne)
+            #expect(crossed.body.string.contains(#"name="csrf_token" value="\#(two.cookies["portier_csrf"] ?? "-")""#))
+            #expect(rotated.status == .ok)
+            #expect(rotated.body.string.contains(#"name="csrf_token" value="a-new-token-after-login-or-logout""#))
+        }
+    }
+
+    @Test("New content gets a new ETag")
+    func etagPerContent() async throws {
+        try await withPortierApp { context in
+            let folder = try GuideFolder.sample()
+            try await context.importGuides(folder)
+            let browser = TestBrowser(app: context.app)
+            let before = try #require(try await browser.get(Self.path).headers.first(name: .eTag))
+            try folder.guide("se-dina-domaner", in: "domaner", title: "Se dina domäner", body: "Helt ny text om domäner.\n", keywords: "domän")
+            try await context.importGuides(folder)
+
+            let after = try await browser.get(Self.path, headers: ["If-None-Match": before])
+
+            #expect(after.status == .ok)
+            #expect(after.body.string.contains("Helt ny text om domäner."))
+            #expect(after.headers.first(name: .eTag) != before)
+        }
+    }
+
+    @Test("A logged-in visitor's guide page is never stored and has no validators")
+    func loggedIn() async throws {
+        try await withPortierApp { context in
+            try await context.importGuides(try GuideFolder.sample())
+            try await Fixtures.customer(context.app)
+            let browser = TestBrowser(app: context.app)
+            try await browser.logIn(email: "kund@example.se", password: Fixtures.password)
+
+            let response = try await browser.get(Self.path)
+
+            #expect(response.status == .ok)
+            #expect(response.headers.first(name: .cacheControl) == "no-store")
+            #expect(response.headers.first(name: .eTag) == nil)
+        }
+    }
+
+    @Test("A guide changed by another process (straight in the database) shows within the look-up lifetime")
+    func changedElsewhere() async throws {
+        try await withPortierApp { context in
+            try await context.importGuides(try GuideFolder.sample())
+            let browser = TestBrowser(app: context.app)
+            try await browser.get(Self.path)
+            let guide = try #require(try await Guide.query(on: context.app.db).filter(\.$slug == "se-dina-domaner").first())
+            guide.title = "Dina domäner, ny rubrik"
+            guide.contentHash = "changed-elsewhere"
+            try await guide.update(on: context.app.db)
+
+            let soon = try await browser.get(Self.path)
+            try await Task.sleep(for: .milliseconds(Int(GuidePageCache.lookupLifetime.nanoseconds / 1_000_000) + 200))
+            let later = try await browser.get(Self.path)
+
+            #expect(soon.body.string.contains("Se dina domäner"))
+            #expect(later.body.string.contains("Dina domäner, ny rubrik"))
+        }
+    }
+
+    @Test("The path look-up expires after its lifetime and is forgotten for a missing guide")
+    func lookupLifetime() {
+        let cache = GuidePageCache()
+        let start = NIODeadline.now()
+        cache.remember(category: "k", slug: "g", guideID: UUID(), contentHash: "h", now: start)
+
+        #expect(cache.knownGuide(category: "k", slug: "g", now: start + .seconds(1)) != nil)
+        #expect(cache.knownGuide(category: "k", slug: "g", now: start + GuidePageCache.lookupLifetime) == nil)
+        cache.forget(category: "k", slug: "g")
+        #expect(cache.knownGuide(category: "k", slug: "g", now: start) == nil)
+    }
+
+    @Test("Views are still counted for pages served without the database, and for 304s")
+    func viewsFromMemory() async throws {
+        try await withPortierApp { context in
+            try await context.importGuides(try GuideFolder.sample())
+            let browser = TestBrowser(app: context.app)
+
+            let etag = try #require(try await browser.get(Self.path).headers.first(name: .eTag))
+            try await browser.get(Self.path)
+            try await browser.get(Self.path, headers: ["If-None-Match": etag])
+            try await context.app.guideViewCounter.flush(on: context.app.db)
+
+            let guide = try #require(try await Guide.query(on: context.app.db).filter(\.$slug == "se-dina-domaner").first())
+            #expect(guide.viewCount == 3)
+        }
+    }
+
+    @Test("Search results are kept briefly, searches that find nothing are still counted each time")
+    func searchCache() async throws {
+        try await withPortierApp { context in
+            try await context.importGuides(try GuideFolder.sample())
+            let browser = TestBrowser(app: context.app)
+
+            let first = try await browser.get("/hjalp/sok?q=l%C3%B6senord")
+            let second = try await browser.get("/hjalp/sok?q=L%C3%B6senord")
+            try await browser.get("/hjalp/sok?q=xylofon")
+            try await browser.get("/hjalp/sok?q=xylofon")
+
+            #expect(first.body.string.contains("<mark>"))
+            #expect(second.body.string.contains("Jag har glömt mitt lösenord"))
+            #expect(context.app.helpSearchCache.results(for: "lösenord", language: .swedish)?.isEmpty == false)
+            let unanswered = try #require(try await UnansweredSearch.query(on: context.app.db).filter(\.$query == "xylofon").first())
+            #expect(unanswered.searchCount == 2)
+        }
+    }
+
+    @Test("Snippets from the tokenized text match the stems like before")
+    func snippets() {
+        let text = "Klicka på Glömt ditt lösenord? under knappen. Lösenordet återställs via mail."
+        let stems = Set(GuideSearchIndex.stems("lösenordet", language: .swedish))
+
+        let snippet = SearchSnippet.make(text: text, queryStems: stems, language: .swedish)
+        let again = SearchSnippet.make(text: text, queryStems: stems, language: .swedish)
+
+        #expect(snippet == "Klicka på Glömt ditt <mark>lösenord?</mark> under knappen. <mark>Lösenordet</mark> återställs via mail.")
+        #expect(again == snippet)
+    }
+}
+
+extension TestBrowser {
+    /// A GET with extra request headers (conditional requests) and the browser's cookies; it
+    /// leaves the browser's cookies and last page as they were.
+    func get(_ path: String, headers extra: HTTPHeaders) async throws -> TestingHTTPResponse {
+        var headers = extra
+        headers.add(name: .userAgent, value: userAgent)
+        if !cookies.isEmpty {
+            headers.add(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+        }
+        return try await app.testing().sendRequest(.GET, path, headers: headers)
+    }
+}
