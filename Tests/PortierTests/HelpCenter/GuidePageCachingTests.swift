@@ -148,10 +148,22 @@ struct GuidePageCachingTests {
 
             #expect(first.body.string.contains("<mark>"))
             #expect(second.body.string.contains("Jag har glömt mitt lösenord"))
-            #expect(context.app.helpSearchCache.results(for: "lösenord", language: .swedish)?.isEmpty == false)
             let unanswered = try #require(try await UnansweredSearch.query(on: context.app.db).filter(\.$query == "xylofon").first())
             #expect(unanswered.searchCount == 2)
         }
+    }
+
+    @Test("The search cache keeps results for its lifetime only, case-insensitively")
+    func searchCacheLifetime() {
+        let cache = HelpSearchCache()
+        let result = SearchResult(title: "Jag har glömt mitt lösenord", url: "/hjalp/x/y", category: "X", snippetHTML: "")
+        let stored = NIODeadline.uptimeNanoseconds(1_000_000_000)
+
+        cache.store([result], for: "Lösenord", language: .swedish, now: stored)
+
+        #expect(cache.results(for: "lösenord", language: .swedish, now: stored + .seconds(1))?.count == 1)
+        #expect(cache.results(for: "lösenord", language: .english, now: stored + .seconds(1)) == nil)
+        #expect(cache.results(for: "lösenord", language: .swedish, now: stored + HelpSearchCache.lifetime) == nil)
     }
 
     @Test("Snippets from the tokenized text match the stems like before")
