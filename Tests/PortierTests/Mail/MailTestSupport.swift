@@ -35,6 +35,15 @@ func withMailTestApp(
     variables: [String: String] = [:],
     _ body: (Application, RecordingMailTransport) async throws -> Void
 ) async throws {
+    guard TestDatabase.postgresURL != nil else { return try await runMailTestApp(clock: clock, variables: variables, body) }
+    try await PostgresTestGate.shared.withSlot { try await runMailTestApp(clock: clock, variables: variables, body) }
+}
+
+private func runMailTestApp(
+    clock: MailTestClock,
+    variables: [String: String],
+    _ body: (Application, RecordingMailTransport) async throws -> Void
+) async throws {
     let app = try await Application.make(.testing)
     app.logger.logLevel = .warning
     var schema: String?
@@ -43,7 +52,7 @@ func withMailTestApp(
         environment.merge(variables) { $1 }
         let configuration = try PortierConfiguration.load(from: environment, environment: .testing)
         app.portier = PortierServices(configuration: configuration, clock: clock)
-        if let url = ProcessInfo.processInfo.environment["PORTIER_TEST_DATABASE_URL"], !url.isEmpty {
+        if let url = TestDatabase.postgresURL {
             let name = "mail_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
             var postgres = try SQLPostgresConfiguration(url: url)
             postgres.searchPath = [name]

@@ -23,6 +23,14 @@ func withPortierApp(
     _ adjust: (inout PortierConfiguration) -> Void = { _ in },
     _ test: (TestContext) async throws -> Void
 ) async throws {
+    guard TestDatabase.postgresURL != nil else { return try await runPortierApp(adjust, test) }
+    try await PostgresTestGate.shared.withSlot { try await runPortierApp(adjust, test) }
+}
+
+private func runPortierApp(
+    _ adjust: (inout PortierConfiguration) -> Void,
+    _ test: (TestContext) async throws -> Void
+) async throws {
     var configuration = try PortierConfiguration.load(from: [:], environment: .testing)
     configuration.database = .sqliteInMemory
     configuration.passwordHashParameters = .testing
