@@ -35,8 +35,7 @@ final class GuidePageCache: Sendable {
 
     private struct Entry {
         let contentHash: String
-        let parts: [ByteBuffer]
-        let byteCount: Int
+        let page: TokenizedPage
         /// SHA-256 of the page without its tokens, hex, shortened: the content half of the ETag.
         let digest: String
         let lastModified: String
@@ -50,30 +49,22 @@ final class GuidePageCache: Sendable {
     /// How long a path → guide look-up is trusted without asking the database again.
     static let lookupLifetime = TimeAmount.seconds(2)
 
-    /// Rendered in place of the CSRF token, then split on; random per process so no guide text
-    /// can contain it.
-    let tokenPlaceholder = "csrf-" + UUID().uuidString
+    /// Rendered in place of the CSRF token, then split on.
+    var tokenPlaceholder: String { TokenizedPage.placeholder }
     private let entries = NIOLockedValueBox<[Key: Entry]>([:])
     private let known = NIOLockedValueBox<[PathKey: KnownGuide]>([:])
 
     /// The cached page for this content, with `token` in the token's places.
     func page(for key: Key, contentHash: String, token: String) -> Page? {
         guard let entry = entries.withLockedValue({ $0[key] }), entry.contentHash == contentHash else { return nil }
-        var body = ByteBufferAllocator().buffer(capacity: entry.byteCount + token.utf8.count * max(0, entry.parts.count - 1))
-        for (index, part) in entry.parts.enumerated() {
-            if index > 0 { body.writeString(token) }
-            body.writeImmutableBuffer(part)
-        }
-        return Page(body: body, etag: #""\#(entry.digest)-\#(Self.shortDigest(token, length: 12))""#, lastModified: entry.lastModified)
+        return Page(body: entry.page.body(with: token), etag: #""\#(entry.digest)-\#(Self.shortDigest(token, length: 12))""#, lastModified: entry.lastModified)
     }
 
     func store(_ html: String, for key: Key, contentHash: String, renderedAt: Date = Date()) {
-        let parts = html.components(separatedBy: tokenPlaceholder)
         let entry = Entry(
             contentHash: contentHash,
-            parts: parts.map { ByteBuffer(string: $0) },
-            byteCount: parts.reduce(0) { $0 + $1.utf8.count },
-            digest: Self.shortDigest(parts.joined(separator: "\u{0}"), length: 24),
+            page: TokenizedPage(html: html),
+            digest: Self.shortDigest(html.replacingOccurrences(of: tokenPlaceholder, with: "\u{0}"), length: 24),
             lastModified: HTTPHeaders.LastModified(renderedAt).serialize()
         )
         entries.withLockedValue { $0[key] = entry }
@@ -111,6 +102,32 @@ final class GuidePageCache: Sendable {
             hex.append(hexDigits[Int(byte & 0x0F)])
         }
         return String(decoding: hex.prefix(length), as: UTF8.self)
+    }
+}
+
+/// A rendered page split around its CSRF token, joined again around each visitor's own token:
+/// pages are rendered once and served to everyone without the template engine.
+struct TokenizedPage: Sendable {
+    /// Rendered in place of the token, then split on; random per process so no page text can
+    /// contain it.
+    static let placeholder = "csrf-" + UUID().uuidString
+
+    private let parts: [ByteBuffer]
+    private let byteCount: Int
+
+    init(html: String) {
+        let texts = html.components(separatedBy: Self.placeholder)
+        parts = texts.map { ByteBuffer(string: $0) }
+        byteCount = texts.reduce(0) { $0 + $1.utf8.count }
+    }
+
+    func body(with token: String) -> ByteBuffer {
+        var body = ByteBufferAllocator().buffer(capacity: byteCount + token.utf8.count * max(0, parts.count - 1))
+        for (index, part) in parts.enumerated() {
+            if index > 0 { body.writeString(token) }
+            body.writeImmutableBuffer(part)
+        }
+        return body
     }
 }
 

@@ -3,18 +3,20 @@ import NIOConcurrencyHelpers
 import NIOCore
 import Vapor
 
-/// Recent search results in memory, per language and query, for `lifetime`: the common words
-/// (the most searched) are answered without the database and without building snippets again.
-/// A guide changed by another process shows in results within `lifetime`; an import in this
-/// process clears the cache at once. Searches that found nothing are not kept (they are counted).
+/// Recent search pages in memory, per language, query and logged-in state, for `lifetime`: the
+/// common words (the most searched) are answered without the database and without rendering,
+/// joined around each visitor's CSRF token like guide pages (bench/guide-vs-static). A guide
+/// changed by another process shows in results within `lifetime`; an import in this process
+/// clears the cache at once. Searches that found nothing are not kept (each one is counted).
 final class HelpSearchCache: Sendable {
-    private struct Key: Hashable {
+    struct Key: Hashable {
         let language: Language
         let query: String
+        let isLoggedIn: Bool
     }
 
     private struct Entry {
-        let results: [SearchResult]
+        let page: TokenizedPage
         let storedAt: NIODeadline
     }
 
@@ -22,17 +24,18 @@ final class HelpSearchCache: Sendable {
     private static let capacity = 500
     private let entries = NIOLockedValueBox<[Key: Entry]>([:])
 
-    func results(for query: String, language: Language, now: NIODeadline = .now()) -> [SearchResult]? {
-        guard let entry = entries.withLockedValue({ $0[Key(language: language, query: query.lowercased())] }),
-              now - entry.storedAt < Self.lifetime else { return nil }
-        return entry.results
+    /// The page for `key` with `token` in the token's places, if stored less than `lifetime` ago.
+    func page(for key: Key, token: String, now: NIODeadline = .now()) -> ByteBuffer? {
+        guard let entry = entries.withLockedValue({ $0[key] }), now - entry.storedAt < Self.lifetime else { return nil }
+        return entry.page.body(with: token)
     }
 
-    func store(_ results: [SearchResult], for query: String, language: Language, now: NIODeadline = .now()) {
-        guard !results.isEmpty else { return }
+    /// Keeps a page rendered with `TokenizedPage.placeholder` as its token.
+    func store(_ html: String, for key: Key, now: NIODeadline = .now()) {
+        let entry = Entry(page: TokenizedPage(html: html), storedAt: now)
         entries.withLockedValue { entries in
             if entries.count >= Self.capacity { entries.removeAll() }
-            entries[Key(language: language, query: query.lowercased())] = Entry(results: results, storedAt: now)
+            entries[key] = entry
         }
     }
 
