@@ -26,15 +26,21 @@ extension Request {
 
 /// Resolves the session cookie to a server-side session row and enforces the idle (30 min) and
 /// absolute (12 h) timeouts on every request.
-struct SessionAuthenticator: AsyncMiddleware {
+struct SessionAuthenticator: Middleware {
     /// `last_seen_at` is written at most this often, to keep reads from turning into writes.
     static let lastSeenResolution: TimeInterval = 60
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let cookieName = CookieNames(request).session
         guard let token = request.cookies[cookieName]?.string, !token.isEmpty else {
-            return try await next.respond(to: request)
+            return next.respond(to: request)
         }
+        return request.eventLoop.makeFutureWithTask {
+            try await authenticate(request, token: token, cookieName: cookieName, next: next)
+        }
+    }
+
+    private func authenticate(_ request: Request, token: String, cookieName: String, next: any Responder) async throws -> Response {
         let now = request.portier.clock.now()
         var clearCookie = false
         if let session = try await CustomerSession.query(on: request.db)
@@ -54,7 +60,7 @@ struct SessionAuthenticator: AsyncMiddleware {
         } else {
             clearCookie = true
         }
-        let response = try await next.respond(to: request)
+        let response = try await next.respond(to: request).get()
         if clearCookie, response.cookies[cookieName] == nil {
             response.cookies[cookieName] = CookieNames(request).expired
         }

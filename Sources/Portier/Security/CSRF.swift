@@ -4,10 +4,10 @@ import Vapor
 /// Double-submit CSRF protection: a random token in an HttpOnly cookie (with the `__Host-` prefix
 /// on https, so sibling hosts cannot plant one) that every state-changing form repeats in the
 /// hidden field `csrf_token`. Every POST, PUT, PATCH and DELETE is checked; GET never changes state.
-struct CSRFMiddleware: AsyncMiddleware {
+struct CSRFMiddleware: Middleware {
     static let fieldName = "csrf_token"
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let cookieName = CookieNames(request).csrf
         let existing = request.cookies[cookieName]?.string
         if request.method != .GET && request.method != .HEAD {
@@ -15,12 +15,14 @@ struct CSRFMiddleware: AsyncMiddleware {
             guard let existing, let submitted, Self.constantTimeEquals(existing, submitted) else {
                 request.logger.notice("CSRF check failed", metadata: ["path": .string(request.url.path)])
                 request.csrfToken = existing ?? request.portier.random.makeToken()
-                return withIssuedToken(await ErrorPageMiddleware.response(for: SecurityError.csrfRejected, request: request), request: request, existing: existing)
+                return request.eventLoop.makeFutureWithTask {
+                    await ErrorPageMiddleware.response(for: SecurityError.csrfRejected, request: request)
+                }.map { withIssuedToken($0, request: request, existing: existing) }
             }
         }
         let token = existing ?? request.portier.random.makeToken()
         request.csrfToken = token
-        return withIssuedToken(try await next.respond(to: request), request: request, existing: existing)
+        return next.respond(to: request).map { withIssuedToken($0, request: request, existing: existing) }
     }
 
     /// Sets the cookie when this request issued a new token (first visit, login, logout).

@@ -2,7 +2,7 @@ import Vapor
 
 /// Headers every response carries (DESIGN § 4). Pages that must not leak their URL (reset links)
 /// set `Referrer-Policy: no-referrer` themselves; this middleware keeps a value already set.
-struct SecurityHeadersMiddleware: AsyncMiddleware {
+struct SecurityHeadersMiddleware: Middleware {
     let contentSecurityPolicy: String
     let isHTTPS: Bool
 
@@ -26,8 +26,11 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         isHTTPS = configuration.usesSecureCookies
     }
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let response = try await next.respond(to: request)
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).map { addHeaders(to: $0) }
+    }
+
+    private func addHeaders(to response: Response) -> Response {
         let headers = response.headers
         response.headers.replaceOrAdd(name: "Content-Security-Policy", value: contentSecurityPolicy)
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")

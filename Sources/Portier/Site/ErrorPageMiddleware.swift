@@ -8,12 +8,10 @@ struct ErrorPageContext: PageContext {
 
 /// Turns errors into a localized page in the site's layout. Redirects pass through; internal
 /// error details are logged, never shown.
-struct ErrorPageMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            return try await next.respond(to: request)
-        } catch {
-            return await Self.response(for: error, request: request)
+struct ErrorPageMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).flatMapError { error in
+            request.eventLoop.makeFutureWithTask { await Self.response(for: error, request: request) }
         }
     }
 
