@@ -65,6 +65,7 @@ public func configure(_ app: Application, services: PortierServices? = nil) asyn
 
     // Help center
     configureHelpCenter(app)
+    app.loginPageCache = LoginPageCache(isEnabled: app.environment != .development)
 
     // Jobs
     if configuration.runsBackgroundWorkers {

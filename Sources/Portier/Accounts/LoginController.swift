@@ -4,9 +4,20 @@ import Vapor
 /// `GET/POST /logga-in` and `POST /logga-ut`.
 struct LoginController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SitePath.login.components, use: show)
+        routes.get(SitePath.login.components, use: showFromMemoryOrRender)
         routes.post(SitePath.login.components, use: login)
         routes.post(SitePath.logout.components, use: logout)
+    }
+
+    /// The plain login page from memory (a visitor's first page, so the common case), answered
+    /// synchronously: Vapor runs every `async` handler in a Task of its own. Else `show`.
+    @Sendable
+    func showFromMemoryOrRender(request: Request) -> EventLoopFuture<Response> {
+        if request.url.query == nil, request.authenticated == nil,
+           let page = request.application.loginPageCache.page(for: request.language) {
+            return request.eventLoop.makeSucceededFuture(Response.uncachedPage(page.body(with: request.csrfToken ?? "")))
+        }
+        return request.eventLoop.makeFutureWithTask { try await show(request: request) }
     }
 
     @Sendable
@@ -16,7 +27,14 @@ struct LoginController: RouteCollection {
             return request.redirect(to: next ?? SitePath.customerArea.path)
         }
         let notice = request.query[String.self, at: "notice"].flatMap(LoginNotice.init(rawValue:))
-        return try await render(request, email: "", next: next, error: nil, notice: notice.map { request.localized($0.catalogKey) })
+        guard next == nil, notice == nil else {
+            return try await render(request, email: "", next: next, error: nil, notice: notice.map { request.localized($0.catalogKey) })
+        }
+        var layout = LayoutContext(request: request, titleKey: "login.title")
+        layout.csrfToken = TokenizedPage.placeholder
+        let view = try await request.view.render("Accounts/login", LoginPageContext(layout: layout, email: "", next: nil, error: nil, notice: nil))
+        let page = request.application.loginPageCache.store(String(buffer: view.data), for: request.language)
+        return Response.uncachedPage(page.body(with: request.csrfToken ?? ""))
     }
 
     @Sendable

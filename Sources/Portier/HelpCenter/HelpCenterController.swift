@@ -171,7 +171,7 @@ struct HelpCenterController: RouteCollection {
         let query = Self.searchQuery(request)
         let key = HelpSearchCache.Key(language: request.language, query: query, isLoggedIn: request.authenticated != nil)
         if !query.isEmpty, let page = request.application.helpSearchCache.page(for: key, token: request.csrfToken ?? "") {
-            return request.eventLoop.makeSucceededFuture(Self.searchResponse(page))
+            return request.eventLoop.makeSucceededFuture(Response.uncachedPage(page))
         }
         return request.eventLoop.makeFutureWithTask { try await search(request: request) }
     }
@@ -204,12 +204,7 @@ struct HelpCenterController: RouteCollection {
         cachedContext.layout.csrfToken = TokenizedPage.placeholder
         let html = String(buffer: try await request.view.render("HelpCenter/search", cachedContext).data)
         cache.store(html, for: key)
-        return Self.searchResponse(TokenizedPage(html: html).body(with: token))
-    }
-
-    /// A search page: like every rendered page, never stored by browsers or proxies.
-    static func searchResponse(_ body: ByteBuffer) -> Response {
-        Response(status: .ok, headers: ["Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"], body: .init(buffer: body))
+        return Response.uncachedPage(TokenizedPage(html: html).body(with: token))
     }
 
     @Sendable

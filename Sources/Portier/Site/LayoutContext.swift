@@ -50,3 +50,10 @@ extension Request {
         return response
     }
 }
+
+extension Response {
+    /// A page from memory (see `TokenizedPage`), with the same headers as `renderPage`.
+    static func uncachedPage(_ body: ByteBuffer) -> Response {
+        Response(status: .ok, headers: ["Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"], body: .init(buffer: body))
+    }
+}

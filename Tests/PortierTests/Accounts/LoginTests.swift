@@ -26,6 +26,36 @@ struct LoginTests {
         }
     }
 
+    @Test("The plain login page, kept in memory, carries each visitor's own token and language; a logged-in visitor is sent on")
+    func loginPageFromMemory() async throws {
+        try await withPortierApp { context in
+            try await Fixtures.customer(context.app)
+            let one = TestBrowser(app: context.app), two = TestBrowser(app: context.app), three = TestBrowser(app: context.app)
+            three.setCookie(Language.cookieName, "en")
+
+            let first = try await one.get("/logga-in")
+            let second = try await two.get("/logga-in")
+            let english = try await three.get("/logga-in")
+            let withNotice = try await two.get("/logga-in?notice=logged-out")
+
+            #expect(context.app.loginPageCache.page(for: .swedish) != nil)
+            #expect(second.headers.first(name: .cacheControl) == "no-store")
+            #expect(second.headers.first(name: .contentType) == "text/html; charset=utf-8")
+            #expect(one.csrfToken == one.cookies["portier_csrf"])
+            #expect(two.csrfToken == two.cookies["portier_csrf"])
+            #expect(one.csrfToken != two.csrfToken)
+            #expect(!second.body.string.contains(TokenizedPage.placeholder))
+            #expect(first.body.string.replacingOccurrences(of: one.csrfToken ?? "-", with: "T") == second.body.string.replacingOccurrences(of: two.csrfToken ?? "-", with: "T"))
+            #expect(english.body.string.contains(#"<html lang="en""#))
+            #expect(withNotice.body.string.contains(context.app.catalogs.string("login.notice.logged-out", language: .swedish)))
+
+            try await one.logIn(email: "kund@example.se", password: Fixtures.password)
+            let again = try await one.get("/logga-in")
+            #expect(again.status == .seeOther)
+            #expect(again.headers.first(name: .location) == "/kundavdelning")
+        }
+    }
+
     @Test("A customer logs in with the registered address in any case and with spaces")
     func success() async throws {
         try await withPortierApp { context in
