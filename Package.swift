@@ -39,7 +39,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "portier",
-            dependencies: [.target(name: "Portier")],
+            dependencies: [
+                .target(name: "Portier"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

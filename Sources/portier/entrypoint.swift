@@ -1,14 +1,24 @@
 import Logging
+import NIOCore
+import NIOPosix
 import Portier
 import Vapor
 
 @main
 enum Entrypoint {
     static func main() async throws {
+        // Swift Concurrency jobs run on NIO's event loops instead of a second thread pool: async
+        // handlers, middleware and database calls no longer hop between threads on every await
+        // (bench/guide-vs-static). Must come before anything else is awaited. Blocking work never
+        // runs on these threads: password hashing has its own pool, SQLite its own threads.
+        let executorInstalled = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         var environment = try Environment.detect()
         try LoggingSystem.bootstrap(from: &environment)
 
         let app = try await Application.make(environment)
+        if !executorInstalled {
+            app.logger.debug("Swift Concurrency keeps its own executor (NIO could not take it over)")
+        }
         do {
             try await configure(app)
             try await app.execute()
