@@ -16,6 +16,9 @@ public func configure(_ app: Application, services: PortierServices? = nil) asyn
     )
     app.portier = services
     let configuration = services.configuration
+    // No metrics backend is bootstrapped, so Vapor's per-request timers and counters would be
+    // built only to be dropped (bench/guide-vs-static). Turn on together with a backend.
+    app.http.server.configuration.reportMetrics = false
 
     // Databases. Query logging is off (trace only on PostgreSQL): queries carry mail payloads
     // with links.
@@ -50,8 +53,9 @@ public func configure(_ app: Application, services: PortierServices? = nil) asyn
     app.middleware.use(SecurityHeadersMiddleware(configuration: configuration))
     app.middleware.use(ErrorPageMiddleware())
     app.middleware.use(PublicFilesMiddleware(publicDirectory: app.directory.publicDirectory))
-    app.middleware.use(SessionAuthenticator())
-    app.middleware.use(CSRFMiddleware())
+    let cookieNames = CookieNames(isSecure: configuration.usesSecureCookies)
+    app.middleware.use(SessionAuthenticator(cookieNames: cookieNames))
+    app.middleware.use(CSRFMiddleware(cookieNames: cookieNames))
     // Inner error pages see the session and the CSRF token; the outer one catches the rest.
     app.middleware.use(ErrorPageMiddleware())
 
@@ -136,10 +140,12 @@ private struct ThreadPoolLifecycle: LifecycleHandler {
     }
 }
 
-/// Vapor's `FileMiddleware`, asked only for paths under a top-level name of `Public/` (`css/`,
-/// `js/`, `images/`, `favicon.svg`; listed once at start-up). `FileMiddleware` itself looks every
-/// path up in the file system on a thread pool, which cost every page a round trip
-/// (bench/guide-vs-static). A new top-level name in `Public/` is served after a restart.
+/// Vapor's `FileMiddleware`, asked only for paths that matched no route and start with a
+/// top-level name of `Public/` (`css/`, `js/`, `images/`, `favicon.svg`; listed once at
+/// start-up). `FileMiddleware` itself looks every path up in the file system on a thread pool,
+/// which cost every page a round trip (bench/guide-vs-static). Vapor resolves the route before
+/// the middleware runs, so a page never pays for decoding its path here. A new top-level name
+/// in `Public/` is served after a restart.
 private struct PublicFilesMiddleware: Middleware {
     let files: FileMiddleware
     let topLevelNames: Set<String>
@@ -150,6 +156,9 @@ private struct PublicFilesMiddleware: Middleware {
     }
 
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        guard request.route == nil else {
+            return next.respond(to: request)
+        }
         let firstComponent = request.url.path.utf8.dropFirst().prefix { $0 != UInt8(ascii: "/") }
         guard let name = String(firstComponent), topLevelNames.contains(name) else {
             return next.respond(to: request)

@@ -29,10 +29,12 @@ extension Request {
 struct SessionAuthenticator: Middleware {
     /// `last_seen_at` is written at most this often, to keep reads from turning into writes.
     static let lastSeenResolution: TimeInterval = 60
+    /// From the configuration once, not per request.
+    let cookieNames: CookieNames
 
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        let cookieName = CookieNames(request).session
-        guard let token = request.cookies[cookieName]?.string, !token.isEmpty else {
+        let cookieName = cookieNames.session
+        guard let token = request.cookie(cookieName), !token.isEmpty else {
             return next.respond(to: request)
         }
         return request.eventLoop.makeFutureWithTask {
@@ -62,7 +64,7 @@ struct SessionAuthenticator: Middleware {
         }
         let response = try await next.respond(to: request).get()
         if clearCookie, response.cookies[cookieName] == nil {
-            response.cookies[cookieName] = CookieNames(request).expired
+            response.cookies[cookieName] = cookieNames.expired
         }
         return response
     }

@@ -26,7 +26,7 @@ struct SessionManager {
     /// Deletes the session behind the request's cookie (if any).
     func endCurrent() async throws {
         let names = CookieNames(request)
-        if let token = request.cookies[names.session]?.string {
+        if let token = request.cookie(names.session) {
             try await CustomerSession.query(on: request.db)
                 .filter(\.$tokenHash == TokenDigest.sha256Hex(token))
                 .delete()

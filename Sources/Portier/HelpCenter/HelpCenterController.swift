@@ -151,7 +151,7 @@ struct HelpCenterController: RouteCollection {
         let form = try request.content.decode(GuideFeedbackForm.self)
         guard ["ja", "nej"].contains(form.helpful) else { throw Abort(.badRequest) }
         let comment = form.comment?.trimmingCharacters(in: .whitespacesAndNewlines).prefix(1000).description
-        let voter = request.cookies[GuideFeedback.voterCookie]?.string ?? request.portier.random.makeToken()
+        let voter = request.cookie(GuideFeedback.voterCookie) ?? request.portier.random.makeToken()
         try await GuideFeedback(database: request.db).vote(
             guideID: try guide.requireID(), voter: voter, isHelpful: form.helpful == "ja",
             comment: comment?.isEmpty == false ? comment : nil, at: request.portier.clock.now()

@@ -32,7 +32,7 @@ extension Request {
     public var language: Language {
         get {
             if let cached = storage[LanguageKey.self] { return cached }
-            let chosen = cookies[Language.cookieName].flatMap { Language(rawValue: $0.string) }
+            let chosen = cookie(Language.cookieName).flatMap(Language.init(rawValue:))
                 ?? Language.preferred(byAcceptLanguage: headers.first(name: .acceptLanguage))
                 ?? .default
             storage[LanguageKey.self] = chosen

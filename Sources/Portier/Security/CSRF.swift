@@ -6,10 +6,12 @@ import Vapor
 /// hidden field `csrf_token`. Every POST, PUT, PATCH and DELETE is checked; GET never changes state.
 struct CSRFMiddleware: Middleware {
     static let fieldName = "csrf_token"
+    /// From the configuration once, not per request.
+    let cookieNames: CookieNames
 
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        let cookieName = CookieNames(request).csrf
-        let existing = request.cookies[cookieName]?.string
+        let cookieName = cookieNames.csrf
+        let existing = request.cookie(cookieName)
         if request.method != .GET && request.method != .HEAD {
             let submitted = try? request.content.get(String.self, at: Self.fieldName)
             guard let existing, let submitted, Self.constantTimeEquals(existing, submitted) else {
@@ -28,7 +30,7 @@ struct CSRFMiddleware: Middleware {
     /// Sets the cookie when this request issued a new token (first visit, login, logout).
     private func withIssuedToken(_ response: Response, request: Request, existing: String?) -> Response {
         if request.csrfToken != existing, let issued = request.csrfToken {
-            response.cookies[CookieNames(request).csrf] = CookieNames(request).makeCookie(value: issued)
+            response.cookies[cookieNames.csrf] = cookieNames.makeCookie(value: issued)
         }
         return response
     }

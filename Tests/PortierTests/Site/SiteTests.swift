@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Vapor
 import VaporTesting
 @testable import Portier
 
@@ -18,6 +19,42 @@ struct SiteTests {
             let menuLogin = try #require(body.range(of: #"<li class="mobile-menu-login"><a class="button login-link" href="/logga-in">Logga in</a></li>"#))
             #expect(menu.upperBound < menuLogin.lowerBound)
         }
+    }
+
+    @Test("Files in Public/ are served for unrouted paths; nothing outside it, and routes win")
+    func publicFiles() async throws {
+        try await withPortierApp { context in
+            let browser = TestBrowser(app: context.app)
+
+            let stylesheet = try await browser.get("/css/portier.css")
+            let script = try await browser.get("/js/portier.js")
+            let missing = try await browser.get("/css/finns-inte.css")
+            let outside = try await browser.get("/css/../../Package.swift")
+            let page = try await browser.get("/logga-in")
+
+            #expect(stylesheet.status == .ok)
+            #expect(stylesheet.headers.contentType?.subType == "css")
+            #expect(script.status == .ok)
+            #expect(missing.status == .notFound)
+            #expect(missing.body.string.contains("<html"))
+            #expect(outside.status != .ok)
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains(">Logga in</button>"))
+        }
+    }
+
+    @Test("Cookies are read by name from the Cookie header, the first of a repeated name, quotes removed")
+    func cookieValues() {
+        var headers = HTTPHeaders()
+        headers.add(name: .cookie, value: "a=1; portier_csrf=abc-_1;portier_lang=\"en\" ;x")
+        headers.add(name: .cookie, value: "portier_csrf=later; b=")
+
+        #expect(headers.cookieValue(named: "portier_csrf") == "abc-_1")
+        #expect(headers.cookieValue(named: "portier_lang") == "en")
+        #expect(headers.cookieValue(named: "b") == "")
+        #expect(headers.cookieValue(named: "x") == nil)
+        #expect(headers.cookieValue(named: "portier") == nil)
+        #expect(HTTPHeaders().cookieValue(named: "a") == nil)
     }
 
     @Test("Every response carries the security headers")
