@@ -4,8 +4,9 @@ import NIOConcurrencyHelpers
 import NIOCore
 import Vapor
 
-/// Rendered guide pages kept in memory: a page is rendered once per content change, language and
-/// logged-in state, then served by joining its parts around the visitor's own CSRF token.
+/// Rendered guide pages kept in memory: a page is rendered once per content change and logged-in
+/// state, then served as it is to visitors who are not logged in (the page holds no token, so
+/// browsers and shared caches may keep it) or joined around a logged-in customer's CSRF token.
 ///
 /// It also remembers which guide a path names (its id and content hash) for
 /// `lookupLifetime`, so a page served from memory needs no database round trip; a guide changed
@@ -20,6 +21,7 @@ final class GuidePageCache: Sendable {
     /// A guide as its path names it, as of `checkedAt`.
     struct KnownGuide {
         let guideID: UUID
+        let language: Language
         let contentHash: String
         let checkedAt: NIODeadline
     }
@@ -27,7 +29,8 @@ final class GuidePageCache: Sendable {
     /// A page ready to send: the body with the visitor's token, and its validators.
     struct Page {
         let body: ByteBuffer
-        /// Strong, per visitor: the rendered content and this visitor's token.
+        /// Strong: the rendered content and the token in it (the same for every visitor who is
+        /// not logged in, whose pages carry none).
         let etag: String
         /// When this page was rendered (an HTTP date).
         let lastModified: String
@@ -77,8 +80,8 @@ final class GuidePageCache: Sendable {
         return guide
     }
 
-    func remember(category: String, slug: String, guideID: UUID, contentHash: String, now: NIODeadline = .now()) {
-        let guide = KnownGuide(guideID: guideID, contentHash: contentHash, checkedAt: now)
+    func remember(category: String, slug: String, guideID: UUID, language: Language, contentHash: String, now: NIODeadline = .now()) {
+        let guide = KnownGuide(guideID: guideID, language: language, contentHash: contentHash, checkedAt: now)
         known.withLockedValue { $0[PathKey(category: category, slug: slug)] = guide }
     }
 

@@ -10,7 +10,10 @@ struct HelpCenterController: RouteCollection {
         routes.get(SitePath.helpMedia.components + [":language", ":category", "images", ":file"], use: media)
         routes.get(SitePath.help.components + [":category"], use: category)
         routes.get(SitePath.help.components + [":category", ":guide"], use: guideFromMemoryOrRender)
+        // Guide pages for visitors who are not logged in carry no CSRF token (so caches may share
+        // them); their vote form is checked by origin instead (CSRFMiddleware).
         routes.post(SitePath.help.components + [":category", ":guide", "feedback"], use: feedback)
+            .acceptsSameOriginWithoutToken()
     }
 
     static func url(category: String, guide: String? = nil) -> String {
@@ -70,11 +73,18 @@ struct HelpCenterController: RouteCollection {
         let cache = request.application.guidePageCache
         let isLoggedIn = request.authenticated != nil
         if request.url.query == nil, let known = cache.knownGuide(category: categorySlug, slug: guideSlug),
-           let page = cache.page(for: .init(guideID: known.guideID, language: request.language, isLoggedIn: isLoggedIn), contentHash: known.contentHash, token: request.csrfToken ?? "") {
+           let page = cache.page(for: .init(guideID: known.guideID, language: known.language, isLoggedIn: isLoggedIn), contentHash: known.contentHash, token: Self.pageToken(request, isLoggedIn: isLoggedIn)) {
+            request.language = known.language
             request.application.guideViewCounter.record(known.guideID)
             return request.eventLoop.makeSucceededFuture(Self.guideResponse(page, isLoggedIn: isLoggedIn, request: request))
         }
         return request.eventLoop.makeFutureWithTask { try await guide(request: request) }
+    }
+
+    /// The CSRF token a guide page carries: a logged-in customer's own; none for everyone else,
+    /// whose page is the same for all and may be kept by shared caches.
+    static func pageToken(_ request: Request, isLoggedIn: Bool) -> String {
+        isLoggedIn ? request.csrfToken ?? "" : ""
     }
 
     @Sendable
@@ -85,25 +95,29 @@ struct HelpCenterController: RouteCollection {
             : request.query[String.self, at: "feedback"].flatMap { ["ja", "nej"].contains($0) ? $0 : nil }
         let cache = request.application.guidePageCache
         let isLoggedIn = request.authenticated != nil
-        let token = request.csrfToken ?? ""
+        let token = Self.pageToken(request, isLoggedIn: isLoggedIn)
 
         guard let guide = try await Guide.find(category: categorySlug, slug: guideSlug, on: request.db) else {
             cache.forget(category: categorySlug, slug: guideSlug)
             throw Abort(.notFound)
         }
         let guideID = try guide.requireID()
-        cache.remember(category: categorySlug, slug: guideSlug, guideID: guideID, contentHash: guide.contentHash)
+        // A guide page is in the guide's language throughout (its address names the language, as
+        // in Zendesk Guide), so the page depends on its address and the login state only.
+        let language = Language(rawValue: guide.language) ?? .default
+        request.language = language
+        cache.remember(category: categorySlug, slug: guideSlug, guideID: guideID, language: language, contentHash: guide.contentHash)
         request.application.guideViewCounter.record(guideID)
         guard feedback == nil else {
             return try await request.renderPage("HelpCenter/guide", try await makeContext(for: guide, request: request, feedback: feedback))
         }
 
-        let key = GuidePageCache.Key(guideID: guideID, language: request.language, isLoggedIn: isLoggedIn)
+        let key = GuidePageCache.Key(guideID: guideID, language: language, isLoggedIn: isLoggedIn)
         if let page = cache.page(for: key, contentHash: guide.contentHash, token: token) {
             return Self.guideResponse(page, isLoggedIn: isLoggedIn, request: request)
         }
         var context = try await makeContext(for: guide, request: request, feedback: nil)
-        context.layout.csrfToken = cache.tokenPlaceholder
+        context.layout.csrfToken = isLoggedIn ? cache.tokenPlaceholder : ""
         let view = try await request.view.render("HelpCenter/guide", context)
         cache.store(String(buffer: view.data), for: key, contentHash: guide.contentHash)
         guard let page = cache.page(for: key, contentHash: guide.contentHash, token: token) else {
@@ -112,18 +126,19 @@ struct HelpCenterController: RouteCollection {
         return Self.guideResponse(page, isLoggedIn: isLoggedIn, request: request)
     }
 
-    /// A guide page from the cache. For visitors who are not logged in it carries validators and
-    /// may be kept by their browser (`private, no-cache`: never by a shared cache, because the
-    /// page holds the visitor's CSRF token), so a revalidation answers 304 Not Modified. The
-    /// ETag covers the token, so a new token (login, logout) never revives an old page.
+    /// A guide page from the cache. A logged-in customer's page is never stored. Everyone else
+    /// gets the same page for the same address: no CSRF token (the vote form is checked by
+    /// origin), no cookie set, validators, and a `Cache-Control` that lets a reverse proxy keep
+    /// it for `sharedCacheLifetime` while browsers revalidate every time (304 Not Modified).
+    /// A proxy in front must pass requests carrying the session cookie through (README).
     static func guideResponse(_ page: GuidePageCache.Page, isLoggedIn: Bool, request: Request) -> Response {
         guard !isLoggedIn else {
             return Response(status: .ok, headers: ["Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"], body: .init(buffer: page.body))
         }
+        request.csrfToken = nil  // nothing on this page needs one: CSRFMiddleware sets no cookie
         let headers: HTTPHeaders = [
             "Content-Type": "text/html; charset=utf-8",
-            "Cache-Control": "private, no-cache",
-            "Vary": "Cookie, Accept-Language",
+            "Cache-Control": "public, max-age=0, s-maxage=\(sharedCacheLifetime), must-revalidate",
             "ETag": page.etag,
             "Last-Modified": page.lastModified,
         ]
@@ -134,6 +149,10 @@ struct HelpCenterController: RouteCollection {
         }
         return Response(status: .ok, headers: headers, body: .init(buffer: page.body))
     }
+
+    /// Seconds a shared cache (nginx `proxy_cache`) may serve a guide page without asking again:
+    /// an edited guide reaches every reader within a minute.
+    static let sharedCacheLifetime = 60
 
     /// `If-None-Match` (a list, weak comparison, or `*`) against our ETag.
     static func matches(_ etag: String, anyOf conditions: String) -> Bool {
@@ -232,6 +251,9 @@ struct HelpCenterController: RouteCollection {
         }
         var layout = LayoutContext(request: request, titleKey: "help.title")
         layout.title = guide.title
+        // The page is in the guide's language: the switch leads to the translation, or to the
+        // help center's start page in the other language.
+        layout.languageSwitchPath = translationURL ?? SitePath.help.path
         return GuidePageContext(
             layout: layout,
             breadcrumbs: [

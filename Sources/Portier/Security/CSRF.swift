@@ -4,6 +4,12 @@ import Vapor
 /// Double-submit CSRF protection: a random token in an HttpOnly cookie (with the `__Host-` prefix
 /// on https, so sibling hosts cannot plant one) that every state-changing form repeats in the
 /// hidden field `csrf_token`. Every POST, PUT, PATCH and DELETE is checked; GET never changes state.
+///
+/// The few public forms on pages that shared caches keep (a guide's vote, the language switch)
+/// cannot carry a token; their routes are marked `acceptsSameOriginWithoutToken()`, and a POST
+/// without a valid token is accepted there only when the browser says it comes from this site
+/// (`Sec-Fetch-Site: same-origin`, else an `Origin` equal to `PORTIER_BASE_URL`'s): OWASP's
+/// header-based defence. Neither form touches an account.
 struct CSRFMiddleware: Middleware {
     static let fieldName = "csrf_token"
     /// From the configuration once, not per request.
@@ -14,7 +20,12 @@ struct CSRFMiddleware: Middleware {
         let existing = request.cookie(cookieName)
         if request.method != .GET && request.method != .HEAD {
             let submitted = try? request.content.get(String.self, at: Self.fieldName)
-            guard let existing, let submitted, Self.constantTimeEquals(existing, submitted) else {
+            let hasValidToken = existing.flatMap { existing in
+                submitted.map { !existing.isEmpty && Self.constantTimeEquals(existing, $0) }
+            } ?? false
+            let isSameOriginForm = !hasValidToken && request.route?.userInfo[AnySendableHashable(Self.sameOriginRouteKey)] != nil
+                && Self.isSameOrigin(request.headers, baseURL: request.portier.configuration.baseURL)
+            guard hasValidToken || isSameOriginForm else {
                 request.logger.notice("CSRF check failed", metadata: ["path": .string(request.url.path)])
                 request.csrfToken = existing ?? request.portier.random.makeToken()
                 return request.eventLoop.makeFutureWithTask {
@@ -33,6 +44,21 @@ struct CSRFMiddleware: Middleware {
             response.cookies[cookieNames.csrf] = cookieNames.makeCookie(value: issued)
         }
         return response
+    }
+
+    static let sameOriginRouteKey = "portier.csrf.same-origin"
+
+    /// Whether the browser says this request comes from a page of this site: Fetch Metadata when
+    /// sent (every current browser does), else the `Origin` header against the configured base URL.
+    static func isSameOrigin(_ headers: HTTPHeaders, baseURL: URL) -> Bool {
+        if let site = headers.first(name: "Sec-Fetch-Site") {
+            return site.lowercased() == "same-origin"
+        }
+        guard let origin = headers.first(name: .origin), let scheme = baseURL.scheme, let host = baseURL.host else {
+            return false
+        }
+        let expected = scheme.lowercased() + "://" + host.lowercased() + (baseURL.port.map { ":\($0)" } ?? "")
+        return origin.lowercased() == expected
     }
 
     static func constantTimeEquals(_ left: String, _ right: String) -> Bool {
@@ -54,5 +80,15 @@ extension Request {
     /// Issues a fresh CSRF token (at login and logout), so a token seen before is worthless after.
     func rotateCSRFToken() {
         csrfToken = portier.random.makeToken()
+    }
+}
+
+extension Route {
+    /// Lets a POST to this route without a valid CSRF token through when it comes from a page of
+    /// this site (see `CSRFMiddleware`). Only for public forms that change no account.
+    @discardableResult
+    func acceptsSameOriginWithoutToken() -> Route {
+        userInfo[AnySendableHashable(CSRFMiddleware.sameOriginRouteKey)] = true
+        return self
     }
 }

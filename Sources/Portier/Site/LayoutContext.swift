@@ -10,6 +10,8 @@ struct LayoutContext: Encodable {
     let isLoggedIn: Bool
     let customerName: String?
     let currentPath: String
+    /// Where the language switch returns to: this page, unless the page has a language of its own.
+    var languageSwitchPath: String
     let paths = SitePaths()
     let webmailURL: String?
     let controlPanelURL: String?
@@ -27,6 +29,7 @@ struct LayoutContext: Encodable {
         self.isLoggedIn = request.authenticated != nil
         self.customerName = request.authenticated?.customer.name
         self.currentPath = request.url.path
+        self.languageSwitchPath = self.currentPath
         self.webmailURL = configuration.webmailURL?.absoluteString
         self.controlPanelURL = configuration.controlPanelURL?.absoluteString
         self.contactEmail = configuration.contactEmail

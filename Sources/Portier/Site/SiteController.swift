@@ -9,7 +9,8 @@ struct SiteController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(use: home)
         routes.get(SitePath.contact.components, use: contact)
-        routes.post(SitePath.language.components, use: switchLanguage)
+        // In the footer of pages that carry no CSRF token (guide pages, shared by caches).
+        routes.post(SitePath.language.components, use: switchLanguage).acceptsSameOriginWithoutToken()
     }
 
     @Sendable

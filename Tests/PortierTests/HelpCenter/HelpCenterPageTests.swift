@@ -120,26 +120,47 @@ struct HelpCenterPageTests {
             try await context.app.guideViewCounter.flush(on: context.app.db)
 
             #expect(first.body.string == second.body.string)
-            #expect(second.body.string.contains(#"name="csrf_token" value="\#(browser.csrfToken ?? "-")""#))
             let guide = try #require(try await Guide.query(on: context.app.db).filter(\.$slug == "se-dina-domaner").first())
             #expect(guide.viewCount == 2)
         }
     }
 
-    @Test("A cached page carries each visitor's own CSRF token")
+    @Test("A guide page is the same for every visitor who is not logged in: no token, no cookie; a logged-in customer's carries theirs")
     func cachedPagePerVisitor() async throws {
         try await withPortierApp { context in
             try await context.importGuides(try GuideFolder.sample())
+            try await Fixtures.customer(context.app)
             let path = "/hjalp/domaner/se-dina-domaner"
-            let one = TestBrowser(app: context.app), two = TestBrowser(app: context.app)
+            let one = TestBrowser(app: context.app), two = TestBrowser(app: context.app), customer = TestBrowser(app: context.app)
+            try await two.get("/")  // two already has a CSRF cookie, one has none
 
-            try await one.get(path)
-            try await two.get(path)
+            let first = try await one.get(path)
+            let second = try await two.get(path)
+            try await customer.logIn(email: "kund@example.se", password: Fixtures.password)
+            let loggedIn = try await customer.get(path)
 
-            #expect(one.csrfToken != nil)
-            #expect(one.csrfToken != two.csrfToken)
-            #expect(two.csrfToken == two.cookies["portier_csrf"])
-            #expect(try await two.post(path + "/feedback", ["helpful": "ja"]).status == .seeOther)
+            #expect(first.body.string == second.body.string)
+            #expect(!first.body.string.contains("csrf_token"))
+            #expect(first.headers.setCookie == nil)
+            #expect(one.cookies.isEmpty)
+            #expect(loggedIn.body.string.contains(#"name="csrf_token" value="\#(customer.cookies["portier_csrf"] ?? "-")""#))
+            #expect(try await one.post(path + "/feedback", ["helpful": "ja"]).status == .seeOther)
+            #expect(try await customer.post(path + "/feedback", ["helpful": "ja"]).status == .seeOther)
+        }
+    }
+
+    @Test("A guide page is in the guide's language; its language switch leads to the help center in the other language")
+    func guideLanguage() async throws {
+        try await withPortierApp { context in
+            try await context.importGuides(try GuideFolder.sample())
+            let browser = TestBrowser(app: context.app)
+            browser.setCookie(Language.cookieName, "en")
+
+            let page = try await browser.get("/hjalp/domaner/se-dina-domaner")
+
+            #expect(page.body.string.contains(#"<html lang="sv">"#))
+            #expect(page.body.string.contains(#"<input type="hidden" name="next" value="/hjalp">"#))
+            #expect(try await browser.get("/hjalp").body.string.contains(#"<html lang="en">"#))
         }
     }
 

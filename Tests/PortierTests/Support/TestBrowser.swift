@@ -11,6 +11,8 @@ final class TestBrowser: @unchecked Sendable {
     private(set) var cookies: [String: String] = [:]
     private(set) var lastBody = ""
     var userAgent = "PortierTests/1.0"
+    /// Sent with every POST, as every current browser does (`Sec-Fetch-Site`); nil sends none.
+    var fetchSite: String? = "same-origin"
 
     init(app: Application) {
         self.app = app
@@ -61,6 +63,7 @@ final class TestBrowser: @unchecked Sendable {
         }
         if body != nil {
             headers.add(name: .contentType, value: "application/x-www-form-urlencoded")
+            if let fetchSite { headers.add(name: "Sec-Fetch-Site", value: fetchSite) }
         }
         let response = try await app.testing().sendRequest(method, path, headers: headers, body: body.map { ByteBuffer(string: $0) })
         for (name, cookie) in response.headers.setCookie?.all ?? [:] {
