@@ -47,18 +47,24 @@ extension Application {
     }
 }
 
-/// Flushes guide views every five seconds while the server runs, and once more at shutdown.
+/// Flushes guide views every five seconds while the server runs (`serve`, not operator
+/// commands), and once more at shutdown. The loop is stopped and waited for before the final
+/// flush, so nothing touches the database after Fluent's own shutdown (which runs after this
+/// handler's): an operator command once crashed on exactly that (`app.db` after shutdown).
 struct GuideViewCounterLifecycle: LifecycleHandler {
     let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
     func didBootAsync(_ application: Application) async throws {
+        guard OutboxWorkerLifecycle.isServing(application) else { return }
         let counter = application.guideViewCounter
+        let database = application.db
+        let logger = application.logger
         task.withLockedValue {
             $0 = Task {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .seconds(5))
-                    do { try await counter.flush(on: application.db) } catch {
-                        application.logger.warning("Could not store guide views: \(String(describing: error))")
+                while true {
+                    do { try await Task.sleep(for: .seconds(5)) } catch { return }  // cancelled: shutting down
+                    do { try await counter.flush(on: database) } catch {
+                        logger.warning("Could not store guide views: \(String(describing: error))")
                     }
                 }
             }
@@ -66,7 +72,14 @@ struct GuideViewCounterLifecycle: LifecycleHandler {
     }
 
     func shutdownAsync(_ application: Application) async {
-        task.withLockedValue { $0?.cancel() }
-        try? await application.guideViewCounter.flush(on: application.db)
+        let running = task.withLockedValue { task in
+            defer { task = nil }
+            return task
+        }
+        running?.cancel()
+        await running?.value
+        do { try await application.guideViewCounter.flush(on: application.db) } catch {
+            application.logger.warning("Could not store guide views at shutdown: \(String(describing: error))")
+        }
     }
 }

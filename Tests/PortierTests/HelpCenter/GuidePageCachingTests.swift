@@ -120,6 +120,25 @@ struct GuidePageCachingTests {
         #expect(cache.knownGuide(category: "k", slug: "g", now: start) == nil)
     }
 
+    @Test("The views loop is stopped and waited for at shutdown, then the last views are stored")
+    func viewsLifecycle() async throws {
+        try await withPortierApp { context in
+            try await context.importGuides(try GuideFolder.sample())
+            let guide = try #require(try await Guide.query(on: context.app.db).filter(\.$slug == "se-dina-domaner").first())
+            let lifecycle = GuideViewCounterLifecycle()
+
+            try await lifecycle.didBootAsync(context.app)
+            let started = lifecycle.task.withLockedValue { $0 != nil }
+            context.app.guideViewCounter.record(try guide.requireID())
+            await lifecycle.shutdownAsync(context.app)
+
+            #expect(started)
+            #expect(lifecycle.task.withLockedValue { $0 == nil })
+            let stored = try #require(try await Guide.find(guide.id, on: context.app.db))
+            #expect(stored.viewCount == 1)
+        }
+    }
+
     @Test("Views are still counted for pages served without the database, and for 304s")
     func viewsFromMemory() async throws {
         try await withPortierApp { context in
