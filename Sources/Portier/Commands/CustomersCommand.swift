@@ -46,7 +46,7 @@ struct CustomersCommand: AsyncCommand {
         let passwordHash = try await signature.passwordFromStandardInput ? hashPassword(fromStandardInputFor: email, app: app) : nil
 
         let customer = Customer(email: email, name: name, passwordHash: passwordHash, language: language)
-        let link: String? = try await app.db.transaction { database in
+        let link: String? = try await app.db.writeTransaction { database in
             try await customer.create(on: database)
             try await AuditEvent(kind: .customerCreated, occurredAt: app.portier.clock.now(), customerID: customer.id, email: email, ipAddress: nil, userAgent: "portier customers create").create(on: database)
             guard passwordHash == nil else { return nil }

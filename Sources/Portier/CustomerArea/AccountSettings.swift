@@ -18,7 +18,7 @@ struct AccountSettings {
         let customerID = try customer.requireID()
         customer.apply(details)
         let event = auditEvent(.contactDetailsUpdated, customerID: customerID, email: customer.email)
-        try await request.db.transaction { database in
+        try await request.db.writeTransaction { database in
             try await customer.update(on: database)
             try await event.create(on: database)
         }
@@ -61,7 +61,7 @@ struct AccountSettings {
         let mail = try CustomerAreaMails(catalogs: request.application.catalogs, configuration: services.configuration)
             .emailChangeLink(for: customer, newEmail: newEmail, link: link, validFor: EmailChangeToken.lifetime)
         let event = auditEvent(.emailChangeRequested, customerID: customerID, email: customer.email, details: newEmail)
-        try await request.db.transaction { database in
+        try await request.db.writeTransaction { database in
             try await EmailChangeToken.revokeAll(of: customerID, at: now, on: database)
             try await EmailChangeToken(
                 customerID: customerID, newEmail: newEmail, tokenHash: TokenDigest.sha256Hex(token),
@@ -104,7 +104,7 @@ struct AccountSettings {
         let mails = CustomerAreaMails(catalogs: request.application.catalogs, configuration: request.portier.configuration)
         let event = auditEvent(.emailChangeCompleted, customerID: customerID, email: newEmail, details: "from " + oldEmail)
         do {
-            let changed = try await request.db.transaction { database -> Bool in
+            let changed = try await request.db.writeTransaction { database -> Bool in
                 guard try await EmailChangeToken.claim(tokenID, at: now, on: database) else { return false }
                 customer.email = newEmail
                 try await customer.update(on: database)
@@ -155,7 +155,7 @@ struct AccountSettings {
         let mail = try RecoveryMails(catalogs: request.application.catalogs, configuration: request.portier.configuration)
             .passwordChanged(for: customer, at: now, otherSessionsOnly: true)
         let event = auditEvent(.passwordChanged, customerID: customerID, email: customer.email)
-        try await request.db.transaction { database in
+        try await request.db.writeTransaction { database in
             customer.passwordHash = hash
             customer.passwordChangedAt = now
             try await customer.update(on: database)

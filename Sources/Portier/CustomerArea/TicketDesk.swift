@@ -82,7 +82,7 @@ struct TicketDesk: Sendable {
     /// customer's own service.
     func open(_ draft: ValidDraft, for customerID: UUID, serviceID: UUID?) async throws -> Ticket {
         try await retryingOnConstraintFailure {
-            try await database.transaction { database in
+            try await database.writeTransaction { database in
                 let now = clock.now()
                 let highest = try await Ticket.query(on: database).max(\.$number)
                 let ticket = Ticket(
@@ -102,7 +102,7 @@ struct TicketDesk: Sendable {
         let body = Self.messageText(text)
         let ticketID = try ticket.requireID()
         try await retryingOnConstraintFailure {
-            try await database.transaction { database in
+            try await database.writeTransaction { database in
                 let now = clock.now()
                 let position = try await TicketMessage.nextPosition(in: ticketID, on: database)
                 try await TicketMessage(ticketID: ticketID, position: position, author: .customer, body: body, now: now).create(on: database)
@@ -139,7 +139,7 @@ struct TicketDesk: Sendable {
         let ticketID = try ticket.requireID()
         let customer = ticket.customer
         return try await retryingOnConstraintFailure {
-            try await database.transaction { database in
+            try await database.writeTransaction { database in
                 let now = clock.now()
                 let position = try await TicketMessage.nextPosition(in: ticketID, on: database)
                 let message = TicketMessage(ticketID: ticketID, position: position, author: .staff, authorName: name, body: body, now: now)

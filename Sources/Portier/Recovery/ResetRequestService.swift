@@ -42,7 +42,7 @@ struct ResetRequestService {
         let mails = RecoveryMails(catalogs: request.application.catalogs, configuration: services.configuration)
         let clientIP = request.clientIP
         let userAgent = request.headers.first(name: .userAgent)
-        try await request.db.transaction { database in
+        try await request.db.writeTransaction { database in
             let issuer = ResetLinkIssuer(services: services)
             let token = try await issuer.issue(for: customerID, purpose: .reset, on: database)
             let mail = try mails.resetLink(to: customer, link: issuer.link(for: token), validFor: services.configuration.resetTokenLifetime)
