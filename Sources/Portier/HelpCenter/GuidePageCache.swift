@@ -12,9 +12,9 @@ import Vapor
 /// `lookupLifetime`, so a page served from memory needs no database round trip; a guide changed
 /// by another process (`portier guides import`, another instance) shows within that time.
 final class GuidePageCache: Sendable {
+    /// A guide's page is in the guide's own language, so the guide and the login state name it.
     struct Key: Hashable {
         let guideID: UUID
-        let language: Language
         let isLoggedIn: Bool
     }
 
@@ -26,11 +26,11 @@ final class GuidePageCache: Sendable {
         let checkedAt: NIODeadline
     }
 
-    /// A page ready to send: the body with the visitor's token, and its validators.
+    /// A page ready to send: the body with the visitor's token, and its validators (sent only
+    /// with pages that carry no token, so they describe the content alone).
     struct Page {
         let body: ByteBuffer
-        /// Strong: the rendered content and the token in it (the same for every visitor who is
-        /// not logged in, whose pages carry none).
+        /// Strong: a shortened SHA-256 of the rendered page.
         let etag: String
         /// When this page was rendered (an HTTP date).
         let lastModified: String
@@ -39,9 +39,12 @@ final class GuidePageCache: Sendable {
     private struct Entry {
         let contentHash: String
         let page: TokenizedPage
-        /// SHA-256 of the page without its tokens, hex, shortened: the content half of the ETag.
-        let digest: String
+        let etag: String
         let lastModified: String
+
+        func page(with token: String) -> Page {
+            Page(body: page.body(with: token), etag: etag, lastModified: lastModified)
+        }
     }
 
     private struct PathKey: Hashable {
@@ -52,25 +55,26 @@ final class GuidePageCache: Sendable {
     /// How long a path → guide look-up is trusted without asking the database again.
     static let lookupLifetime = TimeAmount.seconds(2)
 
-    /// Rendered in place of the CSRF token, then split on.
-    var tokenPlaceholder: String { TokenizedPage.placeholder }
     private let entries = NIOLockedValueBox<[Key: Entry]>([:])
     private let known = NIOLockedValueBox<[PathKey: KnownGuide]>([:])
 
     /// The cached page for this content, with `token` in the token's places.
     func page(for key: Key, contentHash: String, token: String) -> Page? {
         guard let entry = entries.withLockedValue({ $0[key] }), entry.contentHash == contentHash else { return nil }
-        return Page(body: entry.page.body(with: token), etag: #""\#(entry.digest)-\#(Self.shortDigest(token, length: 12))""#, lastModified: entry.lastModified)
+        return entry.page(with: token)
     }
 
-    func store(_ html: String, for key: Key, contentHash: String, renderedAt: Date = Date()) {
+    /// Keeps a page rendered with `TokenizedPage.placeholder` as its token (or none) and returns
+    /// it with `token` in the token's places.
+    func store(_ html: String, for key: Key, contentHash: String, token: String, renderedAt: Date = Date()) -> Page {
         let entry = Entry(
             contentHash: contentHash,
             page: TokenizedPage(html: html),
-            digest: Self.shortDigest(html.replacingOccurrences(of: tokenPlaceholder, with: "\u{0}"), length: 24),
+            etag: #""\#(Self.shortDigest(html, length: 24))""#,
             lastModified: HTTPHeaders.LastModified(renderedAt).serialize()
         )
         entries.withLockedValue { $0[key] = entry }
+        return entry.page(with: token)
     }
 
     /// The guide at this path, when it was looked up less than `lookupLifetime` ago.
@@ -105,32 +109,6 @@ final class GuidePageCache: Sendable {
             hex.append(hexDigits[Int(byte & 0x0F)])
         }
         return String(decoding: hex.prefix(length), as: UTF8.self)
-    }
-}
-
-/// A rendered page split around its CSRF token, joined again around each visitor's own token:
-/// pages are rendered once and served to everyone without the template engine.
-struct TokenizedPage: Sendable {
-    /// Rendered in place of the token, then split on; random per process so no page text can
-    /// contain it.
-    static let placeholder = "csrf-" + UUID().uuidString
-
-    private let parts: [ByteBuffer]
-    private let byteCount: Int
-
-    init(html: String) {
-        let texts = html.components(separatedBy: Self.placeholder)
-        parts = texts.map { ByteBuffer(string: $0) }
-        byteCount = texts.reduce(0) { $0 + $1.utf8.count }
-    }
-
-    func body(with token: String) -> ByteBuffer {
-        var body = ByteBufferAllocator().buffer(capacity: byteCount + token.utf8.count * max(0, parts.count - 1))
-        for (index, part) in parts.enumerated() {
-            if index > 0 { body.writeString(token) }
-            body.writeImmutableBuffer(part)
-        }
-        return body
     }
 }
 

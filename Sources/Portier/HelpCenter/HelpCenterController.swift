@@ -73,7 +73,7 @@ struct HelpCenterController: RouteCollection {
         let cache = request.application.guidePageCache
         let isLoggedIn = request.authenticated != nil
         if request.url.query == nil, let known = cache.knownGuide(category: categorySlug, slug: guideSlug),
-           let page = cache.page(for: .init(guideID: known.guideID, language: known.language, isLoggedIn: isLoggedIn), contentHash: known.contentHash, token: Self.pageToken(request, isLoggedIn: isLoggedIn)) {
+           let page = cache.page(for: .init(guideID: known.guideID, isLoggedIn: isLoggedIn), contentHash: known.contentHash, token: Self.pageToken(request, isLoggedIn: isLoggedIn)) {
             request.language = known.language
             request.application.guideViewCounter.record(known.guideID)
             return request.eventLoop.makeSucceededFuture(Self.guideResponse(page, isLoggedIn: isLoggedIn, request: request))
@@ -112,17 +112,14 @@ struct HelpCenterController: RouteCollection {
             return try await request.renderPage("HelpCenter/guide", try await makeContext(for: guide, request: request, feedback: feedback))
         }
 
-        let key = GuidePageCache.Key(guideID: guideID, language: language, isLoggedIn: isLoggedIn)
+        let key = GuidePageCache.Key(guideID: guideID, isLoggedIn: isLoggedIn)
         if let page = cache.page(for: key, contentHash: guide.contentHash, token: token) {
             return Self.guideResponse(page, isLoggedIn: isLoggedIn, request: request)
         }
         var context = try await makeContext(for: guide, request: request, feedback: nil)
-        context.layout.csrfToken = isLoggedIn ? cache.tokenPlaceholder : ""
+        context.layout.csrfToken = isLoggedIn ? TokenizedPage.placeholder : ""
         let view = try await request.view.render("HelpCenter/guide", context)
-        cache.store(String(buffer: view.data), for: key, contentHash: guide.contentHash)
-        guard let page = cache.page(for: key, contentHash: guide.contentHash, token: token) else {
-            throw Abort(.internalServerError)
-        }
+        let page = cache.store(String(buffer: view.data), for: key, contentHash: guide.contentHash, token: token)
         return Self.guideResponse(page, isLoggedIn: isLoggedIn, request: request)
     }
 
@@ -187,23 +184,16 @@ struct HelpCenterController: RouteCollection {
     /// synchronously like `guideFromMemoryOrRender`; else `search`.
     @Sendable
     func searchFromMemoryOrRender(request: Request) -> EventLoopFuture<Response> {
-        let query = Self.searchQuery(request)
+        let query = String((request.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
         let key = HelpSearchCache.Key(language: request.language, query: query, isLoggedIn: request.authenticated != nil)
         if !query.isEmpty, let page = request.application.helpSearchCache.page(for: key, token: request.csrfToken ?? "") {
             return request.eventLoop.makeSucceededFuture(Response.uncachedPage(page))
         }
-        return request.eventLoop.makeFutureWithTask { try await search(request: request) }
+        return request.eventLoop.makeFutureWithTask { try await search(request, query: query, key: key) }
     }
 
-    static func searchQuery(_ request: Request) -> String {
-        String((request.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
-    }
-
-    @Sendable
-    func search(request: Request) async throws -> Response {
-        let query = Self.searchQuery(request)
+    private func search(_ request: Request, query: String, key: HelpSearchCache.Key) async throws -> Response {
         let cache = request.application.helpSearchCache
-        let key = HelpSearchCache.Key(language: request.language, query: query, isLoggedIn: request.authenticated != nil)
         let token = request.csrfToken ?? ""
         var results: [SearchResult] = []
         if !query.isEmpty {
