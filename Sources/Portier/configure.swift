@@ -87,8 +87,9 @@ public func configure(_ app: Application, services: PortierServices? = nil) asyn
     // Routes
     try routes(app)
 
-    // `serve` (also the default command) migrates, and seeds a development database.
-    if isServing(app) {
+    // `serve` (also the default command) migrates, and seeds a development database; tests
+    // migrate their own databases.
+    if app.environment != .testing, app.runsServeCommand {
         try await app.autoMigrate()
         let guides = try await importGuides(app)
         app.logger.notice("\(guides)")
@@ -96,12 +97,6 @@ public func configure(_ app: Application, services: PortierServices? = nil) asyn
             try await DemoSeeder(app: app).seedIfEmpty()
         }
     }
-}
-
-private func isServing(_ app: Application) -> Bool {
-    guard app.environment != .testing else { return false }
-    let command = app.environment.arguments.dropFirst().first
-    return command == nil || command == "serve" || command?.hasPrefix("-") == true
 }
 
 /// Password hashing runs below everything else (nice 10, Linux: per thread): during a login storm

@@ -55,7 +55,7 @@ struct GuideViewCounterLifecycle: LifecycleHandler {
     let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
     func didBootAsync(_ application: Application) async throws {
-        guard OutboxWorkerLifecycle.isServing(application) else { return }
+        guard application.runsServeCommand else { return }
         let counter = application.guideViewCounter
         let database = application.db
         let logger = application.logger

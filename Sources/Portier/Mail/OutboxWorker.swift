@@ -291,17 +291,11 @@ struct OutboxWorkerLifecycle: LifecycleHandler {
     let worker: OutboxWorker
 
     func didBootAsync(_ application: Application) async throws {
-        guard Self.isServing(application) else { return }
+        guard application.runsServeCommand else { return }
         await worker.start()
     }
 
     func shutdownAsync(_ application: Application) async {
         await worker.stop()
-    }
-
-    /// `serve` (also the default command), but not `migrate`, `routes`, `outbox`, ….
-    static func isServing(_ application: Application) -> Bool {
-        guard let command = application.environment.commandInput.arguments.first else { return true }
-        return command == "serve" || command.hasPrefix("-")
     }
 }
