@@ -2,7 +2,6 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Leaf
-import NIOConcurrencyHelpers
 import NIOPosix
 import Vapor
 
@@ -22,6 +21,15 @@ public func configure(_ app: Application, services: PortierServices? = nil) asyn
 
     // Databases. Query logging is off (trace only on PostgreSQL): queries carry mail payloads
     // with links.
+    // SQLite runs each statement on a thread of `app.threadPool`, and a statement that meets
+    // another connection's write lock retries on its thread until the lock is free (sqlite-nio's
+    // busy handler). The process-wide default pool has one thread per core, shared with every
+    // other application in the process (tests run hundreds at once): a few waiting statements
+    // could take every thread from the connection that holds the lock. Each application gets a
+    // pool of its own with a thread more than it has connections (one per event loop).
+    if case .postgres = configuration.database {} else {
+        app.threadPool = NIOThreadPool(numberOfThreads: System.coreCount + 2)
+    }
     switch configuration.database {
     case .sqlite(let path):
         app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
@@ -35,17 +43,24 @@ public func configure(_ app: Application, services: PortierServices? = nil) asyn
         app.databases.use(.postgres(configuration: postgres, sqlLogLevel: .trace), as: .psql)
     }
 
+    try await SQLiteBusyTimeout.applyToEveryConnection(of: app)
+
     // Migrations
     app.migrations.add(PortierMigrations.all)
 
     // Security services
-    let hashingPool = NIOThreadPool(numberOfThreads: System.coreCount)
-    hashingPool.start()
-    lowerPriority(of: hashingPool, threadCount: System.coreCount)
-    app.lifecycle.use(ThreadPoolLifecycle(pool: hashingPool))
-    app.passwordHasher = ScryptPasswordHasher(parameters: configuration.passwordHashParameters, pool: hashingPool, random: services.random)
+    app.passwordHasher = PasswordHashingPool.start(
+        app, parameters: configuration.passwordHashParameters,
+        maxPending: configuration.maxPendingHashes, random: services.random
+    )
+    app.serverSecret = try configuration.secretKey
+        ?? ServerSecret.loadOrCreateDevelopmentSecret(at: ServerSecret.developmentFile)
     app.passwordPolicy = try PasswordPolicy.load(from: app.directory.resourcesDirectory + "Security/common-passwords.txt")
     app.catalogs = try Catalogs.load(from: app.directory.resourcesDirectory + "Localization/")
+
+    // Forms may carry up to 10,000 characters of Swedish text (a ticket), form-encoded up to six
+    // bytes a character; the CSRF check collects every form body up to this size.
+    app.routes.defaultMaxBodySize = "128kb"
 
     // Middleware, outermost first
     app.middleware = Middlewares()
@@ -82,6 +97,7 @@ public func configure(_ app: Application, services: PortierServices? = nil) asyn
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(TicketsCommand(), as: "tickets")
     app.asyncCommands.use(GuidesCommand(), as: "guides")
+    app.asyncCommands.use(SecretCommand(), as: "secret")
     app.asyncCommands.use(BenchHashCommand(), as: "bench-hash")
 
     // Routes
@@ -96,42 +112,6 @@ public func configure(_ app: Application, services: PortierServices? = nil) asyn
         if !configuration.isProduction {
             try await DemoSeeder(app: app).seedIfEmpty()
         }
-    }
-}
-
-/// Password hashing runs below everything else (nice 10, Linux: per thread): during a login storm
-/// scrypt then takes the CPU that pages leave idle instead of delaying them (bench/login-storm),
-/// and with nothing else to do it still gets every core (bench/login-throughput). Each of the
-/// pool's threads lowers its own priority: one job per thread, each held until all have run
-/// (with a time limit, so a slow start can never keep the pool blocked).
-private func lowerPriority(of pool: NIOThreadPool, threadCount: Int) {
-    #if os(Linux)
-    let started = NIOLockedValueBox(0)
-    let arrived = NIOConcurrencyHelpers.ConditionLock(value: 0)
-    for _ in 0..<threadCount {
-        pool.submit { _ in
-            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
-            let index = started.withLockedValue { count in
-                count += 1
-                return count
-            }
-            if arrived.lock(whenValue: index - 1, timeoutSeconds: 5) {
-                arrived.unlock(withValue: index)
-            }
-            if arrived.lock(whenValue: threadCount, timeoutSeconds: 5) {
-                arrived.unlock()
-            }
-        }
-    }
-    #endif
-}
-
-/// Shuts the password-hashing pool down with the application.
-private struct ThreadPoolLifecycle: LifecycleHandler {
-    let pool: NIOThreadPool
-
-    func shutdownAsync(_ application: Application) async {
-        try? await pool.shutdownGracefully()
     }
 }
 

@@ -6,12 +6,14 @@ func routes(_ app: Application) throws {
     try app.register(collection: LoginController())
     try app.register(collection: RecoveryController())
     try app.register(collection: HelpCenterController())
-    // Kundavdelningen
-    try app.register(collection: DashboardController())
-    try app.register(collection: ServicesController())
-    try app.register(collection: InvoicesController())
-    try app.register(collection: TicketsController())
-    try app.register(collection: ContactDetailsController())
+    try app.register(collection: EmailConfirmationController())
+    // Kundavdelningen: only for a logged-in customer (CustomerAreaAccessTests walks every route).
+    let customerArea = app.grouped(CustomerGuard())
+    try customerArea.register(collection: DashboardController())
+    try customerArea.register(collection: ServicesController())
+    try customerArea.register(collection: InvoicesController())
+    try customerArea.register(collection: TicketsController())
+    try customerArea.register(collection: ContactDetailsController())
     // Benchmarks only: the same bytes as a guide page, from memory (bench/guide-vs-static).
     if let file = app.portier.configuration.benchBareRouteFile {
         try registerBenchBareRoute(app, file: file)

@@ -273,6 +273,7 @@ class Portier:
         variables["PORTIER_SMTP_URL"] = "smtp://127.0.0.1:9"   # discard port, closed: mail waits in the outbox
         variables["PORTIER_MAIL_DIR"] = str(self.work / "mail")
         variables["PORTIER_BASE_URL"] = f"http://127.0.0.1:{self.port}"
+        variables["PORTIER_SECRET_KEY"] = "YmVuY2htYXJrcy1vbmx5LXNlY3JldC1rZXktMzItYnl0ZXM="   # production requires one
         variables.update(self.extra_env)
         variables.update(extra or {})
         return variables

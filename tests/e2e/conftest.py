@@ -58,7 +58,8 @@ CONFIGURATION_VARIABLES = (
     "PORTIER_MAIL_FROM", "PORTIER_MAIL_DIR", "PORTIER_RESET_TOKEN_TTL",
     "PORTIER_RESET_REVEALS_UNKNOWN_EMAIL", "PORTIER_WEBMAIL_URL", "PORTIER_CONTROL_PANEL_URL",
     "PORTIER_CONTACT_EMAIL", "PORTIER_CONTACT_PHONE", "PORTIER_SUPPORT_HOURS",
-    "PORTIER_DEMO_PASSWORD",
+    "PORTIER_DEMO_PASSWORD", "PORTIER_SECRET_KEY", "PORTIER_TRUSTED_PROXIES",
+    "PORTIER_MAX_PENDING_HASHES", "PORTIER_RESET_NEUTRAL_DEADLINE_MS",
 )
 
 
@@ -251,6 +252,8 @@ def portier(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         "PORTIER_SMTP_URL": f"smtp://127.0.0.1:{smtp_sink.port}?starttls=never",
         "PORTIER_MAIL_DIR": str(workdir / "mail"),
         "PORTIER_DEMO_PASSWORD": DEMO_PASSWORD,
+        # A fixed secret, so the run never writes var/secret.key into the checkout.
+        "PORTIER_SECRET_KEY": "ZTJlLXRlc3RzLW9ubHktc2VjcmV0LWtleS0zMi1ieXRlcyE=",
         "PORTIER_WEBMAIL_URL": WEBMAIL_URL,
         "PORTIER_CONTROL_PANEL_URL": CONTROL_PANEL_URL,
         "LOG_LEVEL": "warning",

@@ -13,7 +13,7 @@ struct LoginController: RouteCollection {
     /// synchronously: Vapor runs every `async` handler in a Task of its own. Else `show`.
     @Sendable
     func showFromMemoryOrRender(request: Request) -> EventLoopFuture<Response> {
-        if request.url.query == nil, request.authenticated == nil,
+        if request.url.query == nil, !request.auth.has(AuthenticatedCustomer.self), request.endedSession == nil,
            let page = request.application.loginPageCache.page(for: request.language) {
             return request.eventLoop.makeSucceededFuture(Response.uncachedPage(page.body(with: request.csrfToken ?? "")))
         }
@@ -23,10 +23,11 @@ struct LoginController: RouteCollection {
     @Sendable
     func show(request: Request) async throws -> Response {
         let next = SafeRedirect.path(from: request.query[String.self, at: "next"])
-        if request.authenticated != nil {
+        if request.auth.has(AuthenticatedCustomer.self) {
             return request.redirect(to: next ?? SitePath.customerArea.path)
         }
         let notice = request.query[String.self, at: "notice"].flatMap(LoginNotice.init(rawValue:))
+            ?? (request.endedSession == .expired ? .sessionExpired : nil)
         guard next == nil, notice == nil else {
             return try await render(request, email: "", next: next, error: nil, notice: notice.map { request.localized($0.catalogKey) })
         }
@@ -53,6 +54,7 @@ struct LoginController: RouteCollection {
             guard let customer = try await Customer.find(customerID, on: request.db) else { throw Abort(.internalServerError) }
             let response = request.redirect(to: next ?? SitePath.customerArea.path, redirectType: .normal)
             try await SessionManager(request: request).start(for: customer, on: response)
+            request.rememberDevice(for: customerID, on: response)
             return response
         case .failed:
             return try await render(request, email: email, next: next, error: request.localized("login.error.invalid"), status: .unauthorized)
@@ -61,12 +63,16 @@ struct LoginController: RouteCollection {
             let response = try await render(request, email: email, next: next, error: request.localized("login.error.throttled", String(minutes)), status: .tooManyRequests)
             response.headers.replaceOrAdd(name: .retryAfter, value: String(Int(retryAfter.rounded(.up))))
             return response
+        case .overloaded(let retryAfter):
+            let response = try await render(request, email: email, next: next, error: request.localized("login.error.overloaded"), status: .serviceUnavailable)
+            response.headers.replaceOrAdd(name: .retryAfter, value: String(Int(retryAfter.rounded(.up))))
+            return response
         }
     }
 
     @Sendable
     func logout(request: Request) async throws -> Response {
-        let customerID = request.authenticated?.customer.id
+        let customerID = request.auth.get(AuthenticatedCustomer.self)?.customer.id
         let manager = SessionManager(request: request)
         try await manager.endCurrent()
         if let customerID {

@@ -1,50 +1,67 @@
 import Fluent
 import Vapor
 
-/// Decides one login attempt (DESIGN § 4): throttling per account and per address, the same
-/// hashing work for unknown accounts, an audit event for every outcome, and transparent upgrade
-/// of legacy or outdated hashes.
+/// Decides one login attempt (DESIGN § 4): the attempt is counted *before* the password is
+/// hashed, so concurrency cannot multiply guesses; a browser that has logged in to the account
+/// before counts against its own allowance (device cookie), every other one against the account's
+/// and its address's; unknown accounts get the same hashing work; every outcome is audited; legacy
+/// or outdated hashes are upgraded on success.
 struct LoginService {
     enum Outcome: Equatable {
         case succeeded(customerID: UUID)
         case failed
         case throttled(retryAfter: TimeInterval)
+        /// Too many password checks are waiting; nothing was counted against the account.
+        case overloaded(retryAfter: TimeInterval)
     }
 
     let request: Request
     let hasher: any PasswordHashing
 
+    /// The throttle keys a login to `email` counts against from this browser.
+    static func throttleKeys(email: String, customerID: UUID?, device: DeviceCookie?, clientKey: String) -> [(key: String, policy: ThrottlePolicy)] {
+        if let device, let customerID {
+            return [(deviceKeyPrefix(customerID) + device.deviceID, .loginPerDevice)]
+        }
+        return [(accountKey(email), .loginPerAccount), ("login:ip:" + clientKey, .loginPerAddress)]
+    }
+
+    static func accountKey(_ email: String) -> String { "login:account:" + email }
+    static func deviceKeyPrefix(_ customerID: UUID) -> String { "login:device:" + customerID.uuidString.lowercased() + ":" }
+
     func attempt(email rawEmail: String, password: String) async throws -> Outcome {
         let email = Customer.normalizedEmail(rawEmail)
         let now = request.portier.clock.now()
-        let throttle = Throttle(database: request.db)
-        let accountKey = "login:account:" + email
-        let addressKey = "login:ip:" + (request.clientIP ?? "unknown")
+        let customer = try await Customer.find(email: email, on: request.db)
+        let device = customer?.id.flatMap { request.deviceCookie(for: $0) }
+        let keys = Self.throttleKeys(email: email, customerID: customer?.id, device: device, clientKey: request.clientThrottleKey)
 
-        let accountBlock = try await throttle.blockedUntil(accountKey, policy: .loginPerAccount, now: now)
-        let addressBlock = try await throttle.blockedUntil(addressKey, policy: .loginPerAddress, now: now)
-        if let until = [accountBlock, addressBlock].compactMap({ $0 }).max() {
-            try await request.audit(.loginThrottled, email: email, details: accountBlock != nil ? "account" : "address")
-            return .throttled(retryAfter: until.timeIntervalSince(now))
+        let throttle = Throttle(database: request.db)
+        if case .refused(let retryAfter) = try await throttle.reserve(keys, now: now) {
+            try await request.audit(.loginThrottled, customerID: customer?.id, email: email, details: device == nil ? "unknown device" : "known device")
+            return .throttled(retryAfter: retryAfter)
         }
 
-        let customer = try await Customer.find(email: email, on: request.db)
         let isValid: Bool
-        if let customer, let storedHash = customer.passwordHash, password.count <= PasswordPolicy.maximumLength {
-            isValid = try await hasher.verify(password, against: storedHash)
-        } else {
-            try await hasher.verifyDummy(String(password.prefix(PasswordPolicy.maximumLength)))
-            isValid = false
+        do {
+            if let customer, let storedHash = customer.passwordHash, password.count <= PasswordPolicy.maximumLength {
+                isValid = try await hasher.verify(password, against: storedHash)
+            } else {
+                try await hasher.verifyDummy(String(password.prefix(PasswordPolicy.maximumLength)))
+                isValid = false
+            }
+        } catch PasswordHashingError.overloaded {
+            // Not the visitor's fault: give back the attempt just counted.
+            for (key, _) in keys { try await throttle.release(key) }
+            return .overloaded(retryAfter: TimeInterval(PasswordHashingError.retryAfterSeconds))
         }
 
         guard isValid, let customer, let customerID = customer.id else {
-            try await throttle.recordFailure(accountKey, policy: .loginPerAccount, now: now)
-            try await throttle.recordFailure(addressKey, policy: .loginPerAddress, now: now)
             try await request.audit(.loginFailed, customerID: customer?.id, email: email)
             return .failed
         }
 
-        try await throttle.reset(accountKey)
+        for (key, _) in keys { try await throttle.reset(key) }
         if let storedHash = customer.passwordHash, hasher.needsRehash(storedHash) {
             customer.passwordHash = try await hasher.hash(password)
             try await customer.update(on: request.db)

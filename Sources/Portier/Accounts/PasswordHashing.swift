@@ -12,3 +12,13 @@ public protocol PasswordHashing: Sendable {
     /// as known ones.
     func verifyDummy(_ password: String) async throws
 }
+
+/// Why a password could not be hashed or checked right now.
+public enum PasswordHashingError: Error, Equatable {
+    /// More checks are waiting than `PORTIER_MAX_PENDING_HASHES`: the visitor is asked to try
+    /// again in a moment (503 with `Retry-After`) instead of waiting minutes in a storm.
+    case overloaded
+
+    /// Seconds a refused visitor is asked to wait.
+    public static let retryAfterSeconds = 5
+}

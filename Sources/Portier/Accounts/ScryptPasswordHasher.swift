@@ -1,23 +1,29 @@
 import Crypto
 import CryptoExtras
 import Foundation
+import NIOConcurrencyHelpers
 import NIOPosix
 import Vapor
 
 /// scrypt (`KDF.Scrypt` from swift-crypto) in PHC form. Hashing runs on its own pool with one
 /// thread per core, so a login storm queues there instead of blocking event loops, and memory stays
-/// bounded at threads × 128 MiB. Legacy bcrypt hashes still verify (and are flagged for rehash).
+/// bounded at threads × 128 MiB. At most `maxPending` jobs wait or run at once; one more is
+/// refused with ``PasswordHashingError/overloaded`` (503) rather than queued for minutes.
+/// Legacy bcrypt hashes still verify (and are flagged for rehash).
 public final class ScryptPasswordHasher: PasswordHashing {
     public let parameters: ScryptParameters
+    public let maxPending: Int
     private let pool: NIOThreadPool
+    private let pending = NIOLockedValueBox(0)
     private let random: any RandomSource
     private let dummyHash: ScryptHash
 
     static let saltByteCount = 16
     static let hashByteCount = 32
 
-    public init(parameters: ScryptParameters, pool: NIOThreadPool, random: any RandomSource) {
+    public init(parameters: ScryptParameters, pool: NIOThreadPool, maxPending: Int, random: any RandomSource) {
         self.parameters = parameters
+        self.maxPending = maxPending
         self.pool = pool
         self.random = random
         self.dummyHash = ScryptHash(parameters: parameters, salt: random.bytes(count: Self.saltByteCount), hash: random.bytes(count: Self.hashByteCount))
@@ -38,7 +44,7 @@ public final class ScryptPasswordHasher: PasswordHashing {
             // bcrypt reads only the first 72 bytes; a longer password cannot have been set
             // with it, so refuse rather than accept a prefix.
             guard password.utf8.count <= 72 else { return false }
-            return try await pool.runIfActive { try Bcrypt.verify(password, created: storedHash) }
+            return try await admitted { try await pool.runIfActive { try Bcrypt.verify(password, created: storedHash) } }
         }
         return false
     }
@@ -59,14 +65,31 @@ public final class ScryptPasswordHasher: PasswordHashing {
     private func derive(_ password: String, salt: [UInt8], parameters: ScryptParameters, byteCount: Int = hashByteCount) async throws -> [UInt8] {
         // Unicode passwords are compared in NFC so the same word typed on two keyboards matches.
         let bytes = Array(password.precomposedStringWithCanonicalMapping.utf8)
-        return try await pool.runIfActive {
+        return try await admitted {
+            try await pool.runIfActive {
             let key = try KDF.Scrypt.deriveKey(
                 from: bytes, salt: salt, outputByteCount: byteCount,
                 rounds: parameters.rounds, blockSize: parameters.blockSize,
                 parallelism: parameters.parallelism, maxMemory: parameters.memoryBytes
             )
             return key.withUnsafeBytes { Array($0) }
+            }
         }
+    }
+
+    /// How many hashing jobs are waiting or running now.
+    public var pendingCount: Int { pending.withLockedValue { $0 } }
+
+    /// Runs `work` if fewer than `maxPending` jobs are in the queue, else refuses at once.
+    private func admitted<Result>(_ work: () async throws -> Result) async throws -> Result {
+        let isAdmitted = pending.withLockedValue { count -> Bool in
+            guard count < maxPending else { return false }
+            count += 1
+            return true
+        }
+        guard isAdmitted else { throw PasswordHashingError.overloaded }
+        defer { pending.withLockedValue { $0 -= 1 } }
+        return try await work()
     }
 
     private func constantTimeEquals(_ left: [UInt8], _ right: [UInt8]) -> Bool {

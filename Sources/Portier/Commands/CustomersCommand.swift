@@ -1,10 +1,11 @@
 import Fluent
 import Vapor
 
-/// `portier customers create --email E --name N [--password-stdin] [--language sv|en]`
+/// `portier customers create --email E --name N [--password-stdin] [--language sv|en] [--link-hours H]`
 ///
 /// With `--password-stdin` the password is read from standard input (one line) and checked
-/// against the password rules. Without it, a one-time link to set the password is printed.
+/// against the password rules. Without it, a one-time link to set the password is printed; it
+/// lives 24 hours unless `--link-hours` (1–168) says otherwise.
 struct CustomersCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Argument(name: "action", help: "create")
@@ -21,7 +22,13 @@ struct CustomersCommand: AsyncCommand {
 
         @Flag(name: "password-stdin", help: "Read the password from standard input")
         var passwordFromStandardInput: Bool
+
+        @Option(name: "link-hours", help: "How long the printed set-password link lives (1–168 hours, default 24)")
+        var linkHours: Int?
     }
+
+    static let defaultLinkHours = 24
+    static let linkHoursRange = 1...168
 
     var help: String { "Manages customers: create" }
 
@@ -38,6 +45,8 @@ struct CustomersCommand: AsyncCommand {
               !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw CustomersCommandError.missingName
         }
+        let linkHours = signature.linkHours ?? Self.defaultLinkHours
+        guard Self.linkHoursRange.contains(linkHours) else { throw CustomersCommandError.invalidLinkHours }
         let language = try signature.language.map { try Language(rawValue: $0).orThrow(CustomersCommandError.invalidLanguage) } ?? .default
         if try await Customer.find(email: email, on: app.db) != nil {
             throw CustomersCommandError.emailTaken(email)
@@ -51,12 +60,12 @@ struct CustomersCommand: AsyncCommand {
             try await AuditEvent(kind: .customerCreated, occurredAt: app.portier.clock.now(), customerID: customer.id, email: email, ipAddress: nil, userAgent: "portier customers create").create(on: database)
             guard passwordHash == nil else { return nil }
             let issuer = ResetLinkIssuer(services: app.portier)
-            let token = try await issuer.issue(for: try customer.requireID(), purpose: .setInitial, lifetime: 7 * 24 * 3600, on: database)
+            let token = try await issuer.issue(for: try customer.requireID(), purpose: .setInitial, lifetime: TimeInterval(linkHours * 3600), on: database)
             return issuer.link(for: token)
         }
         context.console.print("Created customer \(email) (\(name)).")
         if let link {
-            context.console.print("One-time link to set the password (valid 7 days):")
+            context.console.print("One-time link to set the password (valid \(linkHours) hours):")
             context.console.print(link)
         }
     }
@@ -78,6 +87,7 @@ enum CustomersCommandError: Error, CustomStringConvertible {
     case invalidEmail
     case missingName
     case invalidLanguage
+    case invalidLinkHours
     case emailTaken(String)
     case weakPassword([String])
 
@@ -87,6 +97,7 @@ enum CustomersCommandError: Error, CustomStringConvertible {
         case .invalidEmail: "--email must be an e-mail address such as kund@example.se"
         case .missingName: "--name is required (one line, no control characters)"
         case .invalidLanguage: "--language must be sv or en"
+        case .invalidLinkHours: "--link-hours must be a whole number from \(CustomersCommand.linkHoursRange.lowerBound) to \(CustomersCommand.linkHoursRange.upperBound)"
         case .emailTaken(let email): "A customer with the e-mail address \(email) already exists"
         case .weakPassword(let problems): "The password was refused: " + problems.joined(separator: " ")
         }

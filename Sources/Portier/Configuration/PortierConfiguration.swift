@@ -27,11 +27,19 @@ public struct PortierConfiguration: Sendable {
     /// Password of the development demo customer; generated when unset.
     public var demoPassword: String?
     public var isProduction: Bool
+    /// `PORTIER_SECRET_KEY`; nil in development until `configure` reads or creates
+    /// `var/secret.key` (production refuses to start without it).
+    public var secretKey: ServerSecret?
+    /// `PORTIER_TRUSTED_PROXIES`: whose forwarding headers name the client.
+    public var trustedProxies: TrustedProxies = .none
+    /// `PORTIER_MAX_PENDING_HASHES`: password checks that may wait for a hashing thread; beyond
+    /// that, 503. Nil: four per hashing thread.
+    public var maxPendingHashes: Int?
+    /// `PORTIER_RESET_NEUTRAL_DEADLINE_MS`: in neutral mode every reset request is answered this
+    /// long after it arrived, so known and unknown addresses cannot be told apart by timing.
+    public var neutralResetDeadline: TimeInterval = 0.6
     /// Not from the environment: tests lower the cost, production uses OWASP's parameters.
     public var passwordHashParameters: ScryptParameters = .owasp
-    /// Not from the environment: in neutral mode every reset request answers after at least this
-    /// long, so known and unknown addresses cannot be told apart by timing.
-    public var neutralResetResponseTime: TimeInterval = 0.4
     /// Not from the environment: tests drive the outbox worker themselves.
     public var runsBackgroundWorkers = true
     /// Not from the environment: tests put each PostgreSQL test in its own schema.
@@ -85,6 +93,27 @@ extension PortierConfiguration {
             throw ConfigurationError(variable: "PORTIER_MAIL_FROM", reason: "must be an address like 'Name <user@example.se>' on one line")
         }
         let ttl = try reader.integer("PORTIER_RESET_TOKEN_TTL", default: 3600, range: 60...86_400)
+        let neutralDeadline = try reader.integer("PORTIER_RESET_NEUTRAL_DEADLINE_MS", default: 600, range: 100...10_000)
+
+        var secretKey: ServerSecret?
+        if let raw = reader.string("PORTIER_SECRET_KEY") {
+            guard let secret = ServerSecret(base64: raw) else {
+                throw ConfigurationError(variable: "PORTIER_SECRET_KEY", reason: "must be at least \(ServerSecret.minimumByteCount) random bytes in base64 ('portier secret generate' prints one)")
+            }
+            secretKey = secret
+        } else if isProduction {
+            throw ConfigurationError(variable: "PORTIER_SECRET_KEY", reason: "is required in production ('portier secret generate' prints one)")
+        }
+
+        var trustedProxies = TrustedProxies.none
+        if let raw = reader.string("PORTIER_TRUSTED_PROXIES") {
+            switch TrustedProxies.parse(raw) {
+            case .success(let parsed): trustedProxies = parsed
+            case .failure(let bad):
+                throw ConfigurationError(variable: "PORTIER_TRUSTED_PROXIES", reason: "must list IP addresses or CIDR ranges separated by commas, got '\(bad.text)'")
+            }
+        }
+        let maxPendingHashes = try reader.optionalInteger("PORTIER_MAX_PENDING_HASHES", range: 1...100_000)
 
         return PortierConfiguration(
             database: database,
@@ -101,6 +130,10 @@ extension PortierConfiguration {
             supportHours: reader.string("PORTIER_SUPPORT_HOURS") ?? "Vardagar 08–17",
             demoPassword: reader.string("PORTIER_DEMO_PASSWORD"),
             isProduction: isProduction,
+            secretKey: secretKey,
+            trustedProxies: trustedProxies,
+            maxPendingHashes: maxPendingHashes,
+            neutralResetDeadline: TimeInterval(neutralDeadline) / 1000,
             benchBareRouteFile: reader.string("PORTIER_BENCH_BARE_ROUTE")
         )
     }
@@ -121,6 +154,11 @@ private struct VariableReader {
             throw ConfigurationError(variable: name, reason: "must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(raw)'")
         }
         return value
+    }
+
+    func optionalInteger(_ name: String, range: ClosedRange<Int>) throws -> Int? {
+        guard string(name) != nil else { return nil }
+        return try integer(name, default: range.lowerBound, range: range)
     }
 
     func boolean(_ name: String, default defaultValue: Bool) throws -> Bool {

@@ -58,8 +58,9 @@ struct AccountSettings {
         let token = services.random.makeToken(byteCount: 32)
         let link = CustomerAreaMails(catalogs: request.application.catalogs, configuration: services.configuration)
             .absolute(SitePath.confirmEmail(token: token))
-        let mail = try CustomerAreaMails(catalogs: request.application.catalogs, configuration: services.configuration)
-            .emailChangeLink(for: customer, newEmail: newEmail, link: link, validFor: EmailChangeToken.lifetime)
+        let mails = CustomerAreaMails(catalogs: request.application.catalogs, configuration: services.configuration)
+        let mail = try mails.emailChangeLink(for: customer, newEmail: newEmail, link: link, validFor: EmailChangeToken.lifetime)
+        let warning = try mails.emailChangeRequested(for: customer, newEmail: newEmail, at: now)
         let event = auditEvent(.emailChangeRequested, customerID: customerID, email: customer.email, details: newEmail)
         try await request.db.writeTransaction { database in
             try await EmailChangeToken.revokeAll(of: customerID, at: now, on: database)
@@ -68,6 +69,7 @@ struct AccountSettings {
                 createdAt: now, expiresAt: now.addingTimeInterval(EmailChangeToken.lifetime)
             ).create(on: database)
             try await Outbox.enqueue(mail, on: database, now: now)
+            try await Outbox.enqueue(warning, on: database, now: now)
             try await event.create(on: database)
         }
         return newEmail
@@ -161,7 +163,7 @@ struct AccountSettings {
             try await customer.update(on: database)
             try await PasswordResetToken.revokeAll(of: customerID, at: now, on: database)
             try await EmailChangeToken.revokeAll(of: customerID, at: now, on: database)
-            try await CustomerSession.endAll(of: customerID, except: sessionID, on: database)
+            try await AuthSession.endAll(ofCustomer: customerID, except: sessionID, on: database)
             try await Outbox.enqueue(mail, on: database, now: now)
             try await event.create(on: database)
         }
@@ -169,21 +171,30 @@ struct AccountSettings {
 
     // MARK: Current password
 
-    /// Throws ``CustomerAreaError/currentPasswordMissing``, `…Wrong` or `…Throttled`.
+    /// Throws ``CustomerAreaError/currentPasswordMissing``, `…Wrong` or `…Throttled`. The attempt
+    /// is counted before the password is hashed, so concurrent guesses cannot pass the allowance.
     func verifyCurrentPassword(_ password: String, of customer: Customer) async throws {
         let customerID = try customer.requireID()
+        guard !password.isEmpty else { throw CustomerAreaError.currentPasswordMissing }
         let throttle = Throttle(database: request.db)
         let key = "current-password:" + customerID.uuidString
-        let now = self.now
-        if let until = try await throttle.blockedUntil(key, policy: Self.currentPasswordPolicy, now: now) {
+        if case .refused(let retryAfter) = try await throttle.reserve(key, policy: Self.currentPasswordPolicy, now: now) {
             try await request.audit(.currentPasswordThrottled, customerID: customerID, email: customer.email)
-            throw CustomerAreaError.currentPasswordThrottled(minutes: max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up))))
+            throw CustomerAreaError.currentPasswordThrottled(minutes: max(1, Int((retryAfter / 60).rounded(.up))))
         }
-        guard !password.isEmpty else { throw CustomerAreaError.currentPasswordMissing }
         let hasher = request.application.passwordHasher
-        guard let storedHash = customer.passwordHash, password.count <= PasswordPolicy.maximumLength,
-              try await hasher.verify(password, against: storedHash) else {
-            try await throttle.recordFailure(key, policy: Self.currentPasswordPolicy, now: now)
+        let isValid: Bool
+        do {
+            if let storedHash = customer.passwordHash, password.count <= PasswordPolicy.maximumLength {
+                isValid = try await hasher.verify(password, against: storedHash)
+            } else {
+                isValid = false
+            }
+        } catch PasswordHashingError.overloaded {
+            try await throttle.release(key)
+            throw PasswordHashingError.overloaded
+        }
+        guard isValid else {
             try await request.audit(.currentPasswordRejected, customerID: customerID, email: customer.email)
             throw CustomerAreaError.currentPasswordWrong
         }

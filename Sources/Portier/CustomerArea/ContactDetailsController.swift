@@ -88,18 +88,18 @@ struct ContactDetailsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(SitePath.contactDetails.components, use: show)
         routes.post(SitePath.contactDetails.components, use: saveDetails)
+            .returning(to: "contact-details") { _ in SitePath.contactDetails.path }
         routes.post(SitePath.changeEmail.components, use: requestEmailChange)
+            .returning(to: "contact-details") { _ in SitePath.contactDetails.path }
         routes.post(SitePath.changePassword.components, use: changePassword)
-        let confirm = routes.grouped(SitePath.confirmEmail.components).grouped(NoReferrerMiddleware())
-        confirm.get(":token", use: showConfirmation)
-        confirm.post(":token", use: confirmEmail)
+            .returning(to: "contact-details") { _ in SitePath.contactDetails.path }
     }
 
     // MARK: Page
 
     @Sendable
     func show(request: Request) async throws -> Response {
-        let authenticated = try request.requireCustomer()
+        let authenticated = try request.auth.require(AuthenticatedCustomer.self)
         return try await render(request, authenticated, details: authenticated.customer.contactDetailsInput, notice: AreaNotice.from(request))
     }
 
@@ -117,7 +117,7 @@ struct ContactDetailsController: RouteCollection {
 
     @Sendable
     func saveDetails(request: Request) async throws -> Response {
-        let authenticated = try request.requireCustomer(returningTo: SitePath.contactDetails.path)
+        let authenticated = try request.auth.require(AuthenticatedCustomer.self)
         let form = try request.content.decode(DetailsForm.self)
         let input = ContactDetailsValidator.Input(
             name: form.name ?? "", identityNumber: form.identity_number ?? "", streetAddress: form.street_address ?? "",
@@ -146,7 +146,7 @@ struct ContactDetailsController: RouteCollection {
 
     @Sendable
     func requestEmailChange(request: Request) async throws -> Response {
-        let authenticated = try request.requireCustomer(returningTo: SitePath.contactDetails.path)
+        let authenticated = try request.auth.require(AuthenticatedCustomer.self)
         let form = try request.content.decode(EmailForm.self)
         let newEmail = (form.new_email ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         do {
@@ -164,31 +164,6 @@ struct ContactDetailsController: RouteCollection {
         return request.redirect(to: AreaNotice.emailLinkSent.path(SitePath.contactDetails.path), redirectType: .normal)
     }
 
-    @Sendable
-    func showConfirmation(request: Request) async throws -> Response {
-        let token = try request.parameters.require("token")
-        guard let row = try await AccountSettings(request: request).usableEmailChangeToken(token) else {
-            return try await renderConfirmation(request, state: "invalid", token: "", newEmail: "", status: .gone)
-        }
-        return try await renderConfirmation(request, state: "confirm", token: token, newEmail: row.newEmail)
-    }
-
-    @Sendable
-    func confirmEmail(request: Request) async throws -> Response {
-        let token = try request.parameters.require("token")
-        switch try await AccountSettings(request: request).confirmEmailChange(token: token) {
-        case .changed(let newEmail):
-            if request.authenticated != nil {
-                return request.redirect(to: AreaNotice.emailChanged.path(SitePath.contactDetails.path), redirectType: .normal)
-            }
-            return try await renderConfirmation(request, state: "changed", token: "", newEmail: newEmail)
-        case .invalidLink:
-            return try await renderConfirmation(request, state: "invalid", token: "", newEmail: "", status: .gone)
-        case .emailTaken:
-            return try await renderConfirmation(request, state: "taken", token: "", newEmail: "", status: .conflict)
-        }
-    }
-
     // MARK: Password
 
     struct PasswordForm: Content {
@@ -199,7 +174,7 @@ struct ContactDetailsController: RouteCollection {
 
     @Sendable
     func changePassword(request: Request) async throws -> Response {
-        let authenticated = try request.requireCustomer(returningTo: SitePath.contactDetails.path)
+        let authenticated = try request.auth.require(AuthenticatedCustomer.self)
         let form = try request.content.decode(PasswordForm.self)
         do {
             try await AccountSettings(request: request).changePassword(
@@ -252,13 +227,5 @@ struct ContactDetailsController: RouteCollection {
             password: password
         )
         return try await request.renderPage("CustomerArea/contact-details", context, status: status)
-    }
-
-    private func renderConfirmation(_ request: Request, state: String, token: String, newEmail: String, status: HTTPStatus = .ok) async throws -> Response {
-        let context = ConfirmEmailContext(
-            layout: LayoutContext(request: request, titleKey: "area.confirm_email.title"),
-            state: state, token: token, newEmail: newEmail, isLoggedIn: request.authenticated != nil
-        )
-        return try await request.renderPage("CustomerArea/confirm-email", context, status: status)
     }
 }

@@ -11,7 +11,7 @@ struct CustomerAreaMails: Sendable {
     func emailChangeLink(for customer: Customer, newEmail: String, link: String, validFor lifetime: TimeInterval) throws -> OutgoingMail {
         let language = customer.preferredLanguage
         let hours = String(Int((lifetime / 3600).rounded()))
-        return try compose(
+        var mail = try compose(
             to: try MailAddress(name: Self.displayName(customer.name), email: newEmail),
             name: customer.name, language: language,
             subjectKey: "area.mail.email_change.subject",
@@ -21,6 +21,26 @@ struct CustomerAreaMails: Sendable {
                 text("area.mail.email_change.validity", language, hours),
                 text("area.mail.email_change.not_you", language, configuration.contactEmail),
             ]
+        )
+        mail.carriesSecretLink = true
+        return mail
+    }
+
+    /// To the current address, at once when a change to another address is asked for: if it was
+    /// not the customer, the password is known to someone else, so the mail leads to a reset.
+    func emailChangeRequested(for customer: Customer, newEmail: String, at date: Date) throws -> OutgoingMail {
+        let language = customer.preferredLanguage
+        return try compose(
+            to: try MailAddress(name: Self.displayName(customer.name), email: customer.email),
+            name: customer.name, language: language,
+            subjectKey: "area.mail.email_change_requested.subject",
+            paragraphs: [
+                text("area.mail.email_change_requested.intro", language, customer.email, newEmail, RecoveryMails.format(date, language: language)),
+                text("area.mail.email_change_requested.unchanged", language),
+                text("area.mail.email_change_requested.not_you", language),
+            ],
+            action: (label: text("area.mail.email_change_requested.button", language), url: absolute(SitePath.forgotPassword.path)),
+            closing: [text("area.mail.email_change_requested.contact", language, configuration.contactEmail, configuration.contactPhone)]
         )
     }
 

@@ -169,13 +169,6 @@ enum AreaNotice: String, CaseIterable {
 }
 
 extension Request {
-    /// The logged-in customer; for a form post, the login page returns to `page` (the page the
-    /// form was on) rather than to the post's own URL.
-    func requireCustomer(returningTo page: String) throws -> AuthenticatedCustomer {
-        guard let authenticated else { throw Abort.redirect(to: SitePath.login(next: page)) }
-        return authenticated
-    }
-
     /// The `:id` parameter as a UUID; anything else is a 404.
     func areaID() throws -> UUID {
         guard let text = parameters.get("id"), let id = UUID(uuidString: text) else { throw CustomerAreaError.notFound }

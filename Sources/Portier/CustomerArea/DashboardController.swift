@@ -23,7 +23,7 @@ struct DashboardController: RouteCollection {
 
     @Sendable
     func show(request: Request) async throws -> Response {
-        let authenticated = try request.requireCustomer()
+        let authenticated = try request.auth.require(AuthenticatedCustomer.self)
         let customerID = try authenticated.customer.requireID()
         let format = AreaFormatter(request: request)
         let services = try await Service.current(for: customerID, on: request.db)

@@ -81,7 +81,7 @@ struct InvoicesController: RouteCollection {
 
     @Sendable
     func list(request: Request) async throws -> Response {
-        let customerID = try request.requireCustomer().customer.requireID()
+        let customerID = try request.auth.require(AuthenticatedCustomer.self).customer.requireID()
         let format = AreaFormatter(request: request)
         let filter = request.query[String.self, at: "status"].flatMap(Filter.init(rawValue:)) ?? .all
         let invoices = try await Invoice.list(for: customerID, filter: filter.displayStatus, today: format.today, on: request.db)
@@ -100,7 +100,7 @@ struct InvoicesController: RouteCollection {
 
     @Sendable
     func show(request: Request) async throws -> Response {
-        let customerID = try request.requireCustomer().customer.requireID()
+        let customerID = try request.auth.require(AuthenticatedCustomer.self).customer.requireID()
         let invoice = try await Invoice.find(try request.areaID(), for: customerID, on: request.db).orNotFound()
         let format = AreaFormatter(request: request)
         let view = try InvoiceView(invoice, format)

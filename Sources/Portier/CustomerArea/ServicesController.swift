@@ -27,7 +27,7 @@ struct ServicesController: RouteCollection {
 
     @Sendable
     func list(request: Request) async throws -> Response {
-        let customerID = try request.requireCustomer().customer.requireID()
+        let customerID = try request.auth.require(AuthenticatedCustomer.self).customer.requireID()
         let format = AreaFormatter(request: request)
         let services = try await Service.query(for: customerID, on: request.db)
             .sort(\.$kind)
@@ -44,7 +44,7 @@ struct ServicesController: RouteCollection {
 
     @Sendable
     func show(request: Request) async throws -> Response {
-        let customerID = try request.requireCustomer().customer.requireID()
+        let customerID = try request.auth.require(AuthenticatedCustomer.self).customer.requireID()
         let service = try await Service.find(try request.areaID(), for: customerID, on: request.db).orNotFound()
         let serviceID = try service.requireID()
         let format = AreaFormatter(request: request)

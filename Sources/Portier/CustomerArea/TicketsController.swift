@@ -56,12 +56,14 @@ struct TicketsController: RouteCollection {
         routes.post(SitePath.newTicket.components, use: create)
         routes.get(SitePath.support.components + [":id"], use: show)
         routes.post(SitePath.support.components + [":id", "svara"], use: reply)
+            .returning(to: "ticket", Self.ticketPage(of:))
         routes.post(SitePath.support.components + [":id", "stang"], use: close)
+            .returning(to: "ticket", Self.ticketPage(of:))
     }
 
     @Sendable
     func list(request: Request) async throws -> Response {
-        let customerID = try request.requireCustomer().customer.requireID()
+        let customerID = try request.auth.require(AuthenticatedCustomer.self).customer.requireID()
         let format = AreaFormatter(request: request)
         let tickets = try await Ticket.query(for: customerID, on: request.db)
             .sort(\.$lastActivityAt, .descending)
@@ -84,7 +86,7 @@ struct TicketsController: RouteCollection {
 
     @Sendable
     func showNew(request: Request) async throws -> Response {
-        let customerID = try request.requireCustomer().customer.requireID()
+        let customerID = try request.auth.require(AuthenticatedCustomer.self).customer.requireID()
         var draft = TicketDesk.Draft()
         if let department = request.query[String.self, at: "avdelning"], Ticket.Department(rawValue: department) != nil {
             draft.department = department
@@ -101,7 +103,7 @@ struct TicketsController: RouteCollection {
 
     @Sendable
     func create(request: Request) async throws -> Response {
-        let customerID = try request.requireCustomer(returningTo: SitePath.newTicket.path).customer.requireID()
+        let customerID = try request.auth.require(AuthenticatedCustomer.self).customer.requireID()
         let form = try request.content.decode(NewTicketForm.self)
         let draft = TicketDesk.Draft(
             department: form.department ?? "", subject: form.subject ?? "",
@@ -133,7 +135,7 @@ struct TicketsController: RouteCollection {
 
     @Sendable
     func show(request: Request) async throws -> Response {
-        let customerID = try request.requireCustomer().customer.requireID()
+        let customerID = try request.auth.require(AuthenticatedCustomer.self).customer.requireID()
         let ticket = try await Ticket.find(try request.areaID(), for: customerID, on: request.db).orNotFound()
         return try await renderTicket(request, ticket: ticket, notice: AreaNotice.from(request), reply: "", replyError: nil)
     }
@@ -144,7 +146,7 @@ struct TicketsController: RouteCollection {
 
     @Sendable
     func reply(request: Request) async throws -> Response {
-        let customerID = try request.requireCustomer(returningTo: ticketPage(of: request)).customer.requireID()
+        let customerID = try request.auth.require(AuthenticatedCustomer.self).customer.requireID()
         let ticket = try await Ticket.find(try request.areaID(), for: customerID, on: request.db).orNotFound()
         let text = try request.content.decode(ReplyForm.self).message ?? ""
         let desk = TicketDesk(database: request.db, services: request.portier, catalogs: request.application.catalogs)
@@ -158,7 +160,7 @@ struct TicketsController: RouteCollection {
 
     @Sendable
     func close(request: Request) async throws -> Response {
-        let customerID = try request.requireCustomer(returningTo: ticketPage(of: request)).customer.requireID()
+        let customerID = try request.auth.require(AuthenticatedCustomer.self).customer.requireID()
         let ticket = try await Ticket.find(try request.areaID(), for: customerID, on: request.db).orNotFound()
         let desk = TicketDesk(database: request.db, services: request.portier, catalogs: request.application.catalogs)
         try await desk.close(ticket)
@@ -166,7 +168,8 @@ struct TicketsController: RouteCollection {
     }
 
     /// `/kundavdelning/support/<id>` for a post to one of its forms.
-    private func ticketPage(of request: Request) -> String {
+    @Sendable
+    static func ticketPage(of request: Request) -> String {
         SitePath.support.path + "/" + (request.parameters.get("id") ?? "")
     }
 

@@ -71,7 +71,7 @@ struct HelpCenterController: RouteCollection {
         let categorySlug = try request.parameters.require("category")
         let guideSlug = try request.parameters.require("guide")
         let cache = request.application.guidePageCache
-        let isLoggedIn = request.authenticated != nil
+        let isLoggedIn = request.auth.has(AuthenticatedCustomer.self)
         if request.url.query == nil, let known = cache.knownGuide(category: categorySlug, slug: guideSlug),
            let page = cache.page(for: .init(guideID: known.guideID, isLoggedIn: isLoggedIn), contentHash: known.contentHash, token: Self.pageToken(request, isLoggedIn: isLoggedIn)) {
             request.language = known.language
@@ -94,7 +94,7 @@ struct HelpCenterController: RouteCollection {
         let feedback = request.url.query == nil ? nil
             : request.query[String.self, at: "feedback"].flatMap { ["ja", "nej"].contains($0) ? $0 : nil }
         let cache = request.application.guidePageCache
-        let isLoggedIn = request.authenticated != nil
+        let isLoggedIn = request.auth.has(AuthenticatedCustomer.self)
         let token = Self.pageToken(request, isLoggedIn: isLoggedIn)
 
         guard let guide = try await Guide.find(category: categorySlug, slug: guideSlug, on: request.db) else {
@@ -185,7 +185,7 @@ struct HelpCenterController: RouteCollection {
     @Sendable
     func searchFromMemoryOrRender(request: Request) -> EventLoopFuture<Response> {
         let query = String((request.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
-        let key = HelpSearchCache.Key(language: request.language, query: query, isLoggedIn: request.authenticated != nil)
+        let key = HelpSearchCache.Key(language: request.language, query: query, isLoggedIn: request.auth.has(AuthenticatedCustomer.self))
         if !query.isEmpty, let page = request.application.helpSearchCache.page(for: key, token: request.csrfToken ?? "") {
             return request.eventLoop.makeSucceededFuture(Response.uncachedPage(page))
         }

@@ -20,12 +20,16 @@ public enum Outbox {
     @discardableResult
     public static func enqueue(_ mail: OutgoingMail, on database: any Database, now: Date) async throws -> UUID {
         try mail.validate()
+        let id = UUID()
+        try await OutboxMessage(id: id, mail: mail, payload: try payload(for: mail), now: now).create(on: database)
+        return id
+    }
+
+    /// The JSON a row stores for `mail`.
+    static func payload(for mail: OutgoingMail) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let payload = String(decoding: try encoder.encode(mail), as: UTF8.self)
-        let id = UUID()
-        try await OutboxMessage(id: id, mail: mail, payload: payload, now: now).create(on: database)
-        return id
+        return String(decoding: try encoder.encode(mail), as: UTF8.self)
     }
 
     /// Rows that are not delivered yet (queued, sending, failed), oldest first.

@@ -177,9 +177,13 @@ public final class OutboxWorker: Sendable {
             return true
         }
 
-        try await OutboxMessage.query(on: database)
+        var sent = OutboxMessage.query(on: database)
             .filter(\.$id == id)
             .filter(\.$leaseOwner == token)
+        if let mail = try? message.decodedMail(), mail.carriesSecretLink {
+            sent = sent.set(\.$payload, to: try Outbox.payload(for: mail.redactingSecretLink()))
+        }
+        try await sent
             .set(\.$status, to: .sent)
             .set(\.$sentAt, to: clock.now())
             .set(\.$leasedUntil, to: nil)

@@ -1,9 +1,10 @@
 import Fluent
 import SQLKit
 
+/// The first, customer-only session table; replaced by `ReplaceSessionsWithAuthSessions`.
 struct CreateSession: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema(CustomerSession.schema)
+        try await database.schema("sessions")
             .id()
             .field("token_hash", .string, .required)
             .field("customer_id", .uuid, .required, .references(Customer.schema, "id", onDelete: .cascade))
@@ -15,10 +16,10 @@ struct CreateSession: AsyncMigration {
             .unique(on: "token_hash")
             .create()
         try await (database as? any SQLDatabase)?
-            .create(index: "sessions_customer_id_idx").on(CustomerSession.schema).column("customer_id").run()
+            .create(index: "sessions_customer_id_idx").on("sessions").column("customer_id").run()
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema(CustomerSession.schema).delete()
+        try await database.schema("sessions").delete()
     }
 }

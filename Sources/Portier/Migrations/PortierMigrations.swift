@@ -18,5 +18,8 @@ enum PortierMigrations {
         CreateTicket(),
         CreateTicketMessage(),
         CreateEmailChangeToken(),
+        UpdateThrottleCounterAddLastDecision(),
+        CreateStaffMember(),
+        ReplaceSessionsWithAuthSessions(),
     ]
 }

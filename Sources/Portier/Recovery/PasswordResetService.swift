@@ -44,11 +44,17 @@ struct PasswordResetService {
             customer.passwordChangedAt = now
             try await customer.update(on: database)
             try await PasswordResetToken.revokeAll(of: customerID, at: now, on: database)
-            try await CustomerSession.endAll(of: customerID, on: database)
+            try await EmailChangeToken.revokeAll(of: customerID, at: now, on: database)
+            try await AuthSession.endAll(ofCustomer: customerID, on: database)
             try await Outbox.enqueue(try mails.passwordChanged(for: customer, at: now), on: database, now: now)
             try await AuditEvent(kind: .passwordResetCompleted, occurredAt: now, customerID: customerID, email: customer.email, ipAddress: clientIP, userAgent: userAgent).create(on: database)
             return true
         }
-        return consumed ? .changed : .invalidLink
+        guard consumed else { return .invalidLink }
+        // Whoever reset the password owns the account now: its login throttles start afresh.
+        let throttle = Throttle(database: request.db)
+        try await throttle.reset(LoginService.accountKey(customer.email))
+        try await throttle.reset(prefix: LoginService.deviceKeyPrefix(customerID))
+        return .changed
     }
 }

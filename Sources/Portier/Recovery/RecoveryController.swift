@@ -34,9 +34,9 @@ struct RecoveryController: RouteCollection {
             return response
         }
         if !configuration.resetRevealsUnknownEmail {
-            // Same page, same status, same minimum time for known and unknown addresses.
-            let remaining = Duration.seconds(configuration.neutralResetResponseTime) - (ContinuousClock.now - started)
-            if remaining > .zero { try await Task.sleep(for: remaining) }
+            // Same page, same status and the same moment for known and unknown addresses: the
+            // answer leaves at a fixed deadline after the request arrived, not after the work.
+            try await Task.sleep(until: started.advanced(by: .seconds(configuration.neutralResetDeadline)), clock: .continuous)
             return try await renderSent(request, email: email, isNeutral: true)
         }
         if outcome == .unknownEmail {

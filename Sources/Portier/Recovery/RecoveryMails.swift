@@ -10,7 +10,7 @@ struct RecoveryMails {
         let language = customer.preferredLanguage
         let minutes = String(Int((lifetime / 60).rounded()))
         let prefix = purpose == .reset ? "mail.reset" : "mail.set_initial"
-        return try compose(
+        var mail = try compose(
             to: customer, language: language,
             subjectKey: prefix + ".subject",
             paragraphs: [
@@ -22,6 +22,8 @@ struct RecoveryMails {
                 text("mail.reset.not_you", language, configuration.contactEmail),
             ]
         )
+        mail.carriesSecretLink = true
+        return mail
     }
 
     /// `otherSessionsOnly`: the change was made while logged in, and that session goes on.

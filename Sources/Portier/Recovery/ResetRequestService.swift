@@ -3,9 +3,10 @@ import Vapor
 
 /// "Glömt ditt lösenord?": decides one request for a reset link (DESIGN § 1.5–1.6, § 4).
 ///
-/// Limits, counted from the audit events so every instance sees them: one mail a minute and five
-/// an hour per address, twenty requests an hour per client address. Unknown addresses count the
-/// same way, so the limits reveal nothing in neutral mode.
+/// Limits: one request a minute per address, reserved atomically before any work (so concurrent
+/// requests cannot send two mails); five an hour per address and twenty an hour per client
+/// address, counted from the audit events. Every instance sees both. Unknown addresses count the
+/// same way and do the same database work, so neither reveals anything in neutral mode.
 struct ResetRequestService {
     enum Outcome: Equatable {
         case sent
@@ -20,6 +21,8 @@ struct ResetRequestService {
 
     static let perAddress = [Limit(window: 60, maximum: 1), Limit(window: 3600, maximum: 5)]
     static let perClient = Limit(window: 3600, maximum: 20)
+    /// One request a minute per address, measured from the request before it.
+    static let perAddressGate = ThrottlePolicy(freeFailures: 1, window: 60, baseDelay: 60, maxDelay: 60)
     static let countedKinds: [String] = [AuditEvent.Kind.passwordResetRequested, .passwordResetUnknownEmail].map(\.rawValue)
 
     let request: Request
@@ -32,9 +35,14 @@ struct ResetRequestService {
             try await request.audit(.passwordResetThrottled, email: email)
             return .throttled(retryAfter: retryAfter)
         }
+        let gate = try await Throttle(database: request.db).reserve("reset:address:" + email, policy: Self.perAddressGate, now: now)
+        if case .refused(let retryAfter) = gate {
+            try await request.audit(.passwordResetThrottled, email: email)
+            return .throttled(retryAfter: retryAfter)
+        }
 
         guard let customer = try await Customer.find(email: email, on: request.db), let customerID = customer.id else {
-            try await request.audit(.passwordResetUnknownEmail, email: email)
+            try await recordUnknown(email, now: now)
             return .unknownEmail
         }
 
@@ -50,6 +58,16 @@ struct ResetRequestService {
             try await AuditEvent(kind: .passwordResetRequested, occurredAt: now, customerID: customerID, email: email, ipAddress: clientIP, userAgent: userAgent).create(on: database)
         }
         return .sent
+    }
+
+    /// The unknown address's audit event, written with the same statements a known address's
+    /// request runs (a revocation that matches no row, then the event) in one transaction.
+    private func recordUnknown(_ email: String, now: Date) async throws {
+        let event = AuditEvent(kind: .passwordResetUnknownEmail, occurredAt: now, customerID: nil, email: email, ipAddress: request.clientIP, userAgent: request.headers.first(name: .userAgent))
+        try await request.db.writeTransaction { database in
+            try await PasswordResetToken.revokeAll(of: UUID(), at: now, on: database)
+            try await event.create(on: database)
+        }
     }
 
     /// How long until another request is allowed, or `nil` when it is allowed now.

@@ -51,10 +51,6 @@ public final class AuditEvent: Model, @unchecked Sendable {
 }
 
 extension Request {
-    /// The client address as the server sees it. Behind a reverse proxy, configure the proxy to
-    /// connect from loopback only; forwarded headers are not trusted.
-    var clientIP: String? { remoteAddress?.ipAddress }
-
     /// Records an audit event for this request's client.
     func audit(_ kind: AuditEvent.Kind, customerID: UUID? = nil, email: String? = nil, details: String? = nil, on database: (any Database)? = nil) async throws {
         try await AuditEvent(

@@ -16,26 +16,49 @@ struct CSRFMiddleware: Middleware {
     let cookieNames: CookieNames
 
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        let cookieName = cookieNames.csrf
-        let existing = request.cookie(cookieName)
-        if request.method != .GET && request.method != .HEAD {
-            let submitted = try? request.content.get(String.self, at: Self.fieldName)
-            let hasValidToken = existing.flatMap { existing in
-                submitted.map { !existing.isEmpty && Self.constantTimeEquals(existing, $0) }
-            } ?? false
-            let isSameOriginForm = !hasValidToken && request.route?.userInfo[AnySendableHashable(Self.sameOriginRouteKey)] != nil
-                && Self.isSameOrigin(request.headers, baseURL: request.portier.configuration.baseURL)
-            guard hasValidToken || isSameOriginForm else {
-                request.logger.notice("CSRF check failed", metadata: ["path": .string(request.url.path)])
-                request.csrfToken = existing ?? request.portier.random.makeToken()
-                return request.eventLoop.makeFutureWithTask {
-                    await ErrorPageMiddleware.response(for: SecurityError.csrfRejected, request: request)
-                }.map { withIssuedToken($0, request: request, existing: existing) }
-            }
+        let existing = request.cookie(cookieNames.csrf)
+        guard request.method != .GET, request.method != .HEAD else {
+            return pass(request, existing: existing, to: next)
         }
-        let token = existing ?? request.portier.random.makeToken()
-        request.csrfToken = token
+        // A form's body may arrive in several reads; the token is read only once all of it is
+        // here (bounded by the routes' maximum body size, else 413).
+        return request.body.collect(max: request.application.routes.defaultMaxBodySize.value).flatMap { _ in
+            guard hasValidToken(request, existing: existing) || isAcceptedSameOriginForm(request) else {
+                return reject(request, existing: existing)
+            }
+            return pass(request, existing: existing, to: next)
+        }
+    }
+
+    private func hasValidToken(_ request: Request, existing: String?) -> Bool {
+        guard let existing, !existing.isEmpty,
+              let submitted = try? request.content.get(String.self, at: Self.fieldName) else { return false }
+        return Self.constantTimeEquals(existing, submitted)
+    }
+
+    private func isAcceptedSameOriginForm(_ request: Request) -> Bool {
+        request.route?.userInfo[AnySendableHashable(Self.sameOriginRouteKey)] != nil
+            && Self.isSameOrigin(request.headers, baseURL: request.portier.configuration.baseURL)
+    }
+
+    private func pass(_ request: Request, existing: String?, to next: any Responder) -> EventLoopFuture<Response> {
+        request.csrfToken = existing ?? request.portier.random.makeToken()
         return next.respond(to: request).map { withIssuedToken($0, request: request, existing: existing) }
+    }
+
+    private func reject(_ request: Request, existing: String?) -> EventLoopFuture<Response> {
+        // The route's pattern, never the path: a path can hold a live link token.
+        request.logger.notice("CSRF check failed", metadata: ["route": .string(Self.routePattern(of: request))])
+        request.csrfToken = existing ?? request.portier.random.makeToken()
+        return request.eventLoop.makeFutureWithTask {
+            await ErrorPageMiddleware.response(for: SecurityError.csrfRejected, request: request)
+        }.map { withIssuedToken($0, request: request, existing: existing) }
+    }
+
+    /// `POST /aterstall-losenord/:token`, or `unrouted` when no route matched.
+    static func routePattern(of request: Request) -> String {
+        guard let route = request.route else { return request.method.rawValue + " unrouted" }
+        return route.method.rawValue + " /" + route.path.map(\.description).joined(separator: "/")
     }
 
     /// Sets the cookie when this request issued a new token (first visit, login, logout).

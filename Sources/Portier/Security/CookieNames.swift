@@ -14,7 +14,9 @@ struct CookieNames {
     }
 
     var session: String { prefixed("portier_session") }
+    var staffSession: String { prefixed("portier_staff_session") }
     var csrf: String { prefixed("portier_csrf") }
+    var device: String { prefixed(DeviceCookie.baseName) }
 
     func makeCookie(value: String, maxAge: Int? = nil) -> HTTPCookies.Value {
         HTTPCookies.Value(string: value, maxAge: maxAge, path: "/", isSecure: isSecure, isHTTPOnly: true, sameSite: .lax)

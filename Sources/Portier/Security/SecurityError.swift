@@ -1,6 +1,6 @@
 import Vapor
 
-enum SecurityError: AbortError {
+enum SecurityError: LocalizedFailure {
     case csrfRejected
 
     var status: HTTPResponseStatus {
@@ -9,7 +9,7 @@ enum SecurityError: AbortError {
         }
     }
 
-    var reason: String {
+    var catalogKey: String {
         switch self {
         case .csrfRejected: "error.csrf"
         }

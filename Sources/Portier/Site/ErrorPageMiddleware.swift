@@ -21,10 +21,10 @@ struct ErrorPageMiddleware: Middleware {
         let headers: HTTPHeaders
         let messageKey: String
         switch error {
-        case let security as SecurityError:
-            status = security.status
-            headers = [:]
-            messageKey = security.reason
+        case let failure as any LocalizedFailure:
+            status = failure.status
+            headers = failure.headers
+            messageKey = failure.catalogKey
         case let abort as any AbortError:
             status = abort.status
             headers = abort.headers
@@ -47,7 +47,11 @@ struct ErrorPageMiddleware: Middleware {
             message: request.localized(knownKey)
         )
         do {
-            return try await request.renderPage("Site/error", context, status: status)
+            let response = try await request.renderPage("Site/error", context, status: status)
+            for (name, value) in headers where name.lowercased() != "content-type" {
+                response.headers.replaceOrAdd(name: name, value: value)
+            }
+            return response
         } catch {
             request.logger.report(error: error)
             return Response(status: status, body: .init(string: request.localized(knownKey)))

@@ -26,8 +26,8 @@ struct LayoutContext: Encodable {
         self.otherLanguage = (language == .swedish ? Language.english : .swedish).rawValue
         self.title = request.localized(titleKey)
         self.csrfToken = request.csrfToken ?? ""
-        self.isLoggedIn = request.authenticated != nil
-        self.customerName = request.authenticated?.customer.name
+        self.isLoggedIn = request.auth.has(AuthenticatedCustomer.self)
+        self.customerName = request.auth.get(AuthenticatedCustomer.self)?.customer.name
         self.currentPath = request.url.path
         self.languageSwitchPath = self.currentPath
         self.webmailURL = configuration.webmailURL?.absoluteString

@@ -5,6 +5,7 @@ import Vapor
 enum SitePath: String, CaseIterable {
     case home = ""
     case login = "logga-in"
+    case secondFactor = "logga-in/kod"
     case logout = "logga-ut"
     case language = "sprak"
     case forgotPassword = "glomt-losenord"
@@ -22,6 +23,9 @@ enum SitePath: String, CaseIterable {
     case helpSearch = "hjalp/sok"
     case helpMedia = "hjalp/media"
     case contact = "kontakt"
+    case staffArea = "personal"
+    case staffLogin = "personal/logga-in"
+    case staffSecondFactor = "personal/logga-in/kod"
 
     var path: String { "/" + rawValue }
 
@@ -30,9 +34,20 @@ enum SitePath: String, CaseIterable {
     }
 
     /// The login page that returns to `next` (a relative path of this site) afterwards.
-    static func login(next: String?) -> String {
-        guard let next = SafeRedirect.path(from: next) else { return SitePath.login.path }
-        return SitePath.login.path + "?next=" + next.urlQueryEncoded
+    static func login(next: String?, notice: LoginNotice? = nil) -> String {
+        withLoginQuery(SitePath.login.path, next: next, notice: notice)
+    }
+
+    /// The staff login page that returns to `next` afterwards.
+    static func staffLogin(next: String?, notice: LoginNotice? = nil) -> String {
+        withLoginQuery(SitePath.staffLogin.path, next: next, notice: notice)
+    }
+
+    private static func withLoginQuery(_ page: String, next: String?, notice: LoginNotice?) -> String {
+        var query: [String] = []
+        if let next = SafeRedirect.path(from: next) { query.append("next=" + next.urlQueryEncoded) }
+        if let notice { query.append("notice=" + notice.rawValue) }
+        return query.isEmpty ? page : page + "?" + query.joined(separator: "&")
     }
 
     /// The reset page for a raw link token.

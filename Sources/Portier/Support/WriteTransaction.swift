@@ -14,6 +14,7 @@ extension Database {
     func writeTransaction<T: Sendable>(_ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         try await transaction { database in
             if let sql = database as? any SQLDatabase, sql.dialect.name == "sqlite" {
+                try await SQLiteBusyTimeout.apply(to: database)
                 try await sql.raw(#"UPDATE "_fluent_migrations" SET "batch" = "batch" WHERE 0"#).run()
             }
             return try await work(database)

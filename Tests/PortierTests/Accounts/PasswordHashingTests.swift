@@ -12,7 +12,7 @@ struct PasswordHashingTests {
     init() {
         pool = NIOThreadPool(numberOfThreads: 2)
         pool.start()
-        hasher = ScryptPasswordHasher(parameters: .testing, pool: pool, random: SystemRandomSource())
+        hasher = ScryptPasswordHasher(parameters: .testing, pool: pool, maxPending: 64, random: SystemRandomSource())
     }
 
     @Test("A hash verifies its password and nothing else")
@@ -56,7 +56,7 @@ struct PasswordHashingTests {
 
     @Test("Hashes with other parameters verify and ask to be rehashed")
     func outdatedParameters() async throws {
-        let cheap = ScryptPasswordHasher(parameters: ScryptParameters(logRounds: 4, blockSize: 8, parallelism: 1), pool: pool, random: SystemRandomSource())
+        let cheap = ScryptPasswordHasher(parameters: ScryptParameters(logRounds: 4, blockSize: 8, parallelism: 1), pool: pool, maxPending: 64, random: SystemRandomSource())
         let oldHash = try await cheap.hash("ett gammalt lösenord")
 
         #expect(try await hasher.verify("ett gammalt lösenord", against: oldHash))

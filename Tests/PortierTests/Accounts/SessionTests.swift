@@ -34,7 +34,7 @@ struct SessionTests {
             #expect(token != "planted-by-an-attacker")
             #expect(token.count >= 43)
             #expect(browser.cookies["portier_csrf"] != csrfBefore)
-            let session = try #require(try await CustomerSession.query(on: context.app.db).first())
+            let session = try #require(try await AuthSession.query(on: context.app.db).first())
             #expect(session.tokenHash == TokenDigest.sha256Hex(token))
             #expect(session.tokenHash != token)
         }
@@ -52,7 +52,7 @@ struct SessionTests {
             try await browser.post("/logga-in", ["email": "kund@example.se", "password": Fixtures.password])
 
             #expect(browser.cookies["portier_session"] != first)
-            #expect(try await CustomerSession.query(on: context.app.db).count() == 1)
+            #expect(try await AuthSession.query(on: context.app.db).count() == 1)
         }
     }
 
@@ -71,7 +71,7 @@ struct SessionTests {
             let expired = try await browser.get("/kundavdelning")
 
             #expect(expired.status == .seeOther)
-            #expect(try await CustomerSession.query(on: context.app.db).count() == 0)
+            #expect(try await AuthSession.query(on: context.app.db).count() == 0)
             #expect(browser.cookies["portier_session"] == nil)
         }
     }
@@ -107,7 +107,7 @@ struct SessionTests {
             #expect(response.status == .seeOther)
             #expect(response.headers.first(name: .location) == "/logga-in?notice=logged-out")
             #expect(browser.cookies["portier_session"] == nil)
-            #expect(try await CustomerSession.query(on: context.app.db).count() == 0)
+            #expect(try await AuthSession.query(on: context.app.db).count() == 0)
             browser.setCookie("portier_session", token)
             #expect(try await browser.get("/kundavdelning").status == .seeOther)
             #expect(try await AuditEvent.query(on: context.app.db).filter(\.$kind == "logout").count() == 1)

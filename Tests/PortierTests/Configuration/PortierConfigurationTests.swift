@@ -34,6 +34,10 @@ struct PortierConfigurationTests {
             "PORTIER_CONTACT_EMAIL": "hjalp@example.se",
             "PORTIER_CONTACT_PHONE": "0771-00 00 00",
             "PORTIER_SUPPORT_HOURS": "Alla dagar 8–22",
+            "PORTIER_SECRET_KEY": Self.secret,
+            "PORTIER_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/8, fd00::/8",
+            "PORTIER_MAX_PENDING_HASHES": "12",
+            "PORTIER_RESET_NEUTRAL_DEADLINE_MS": "750",
         ], environment: .production)
 
         #expect(configuration.database == .postgres(url: "postgres://portier:secret@db.internal:5432/portier"))
@@ -43,6 +47,21 @@ struct PortierConfigurationTests {
         #expect(configuration.controlPanelURL?.port == 2222)
         #expect(configuration.contactPhone == "0771-00 00 00")
         #expect(configuration.isProduction)
+        #expect(configuration.secretKey?.base64 == Self.secret)
+        #expect(configuration.trustedProxies.networks.map(\.description) == ["127.0.0.1/32", "10.0.0.0/8", "fd00::/8"])
+        #expect(configuration.maxPendingHashes == 12)
+        #expect(configuration.neutralResetDeadline == 0.75)
+    }
+
+    /// 32 bytes, base64.
+    static let secret = Data(repeating: 42, count: 32).base64EncodedString()
+
+    @Test("The secret is never printed with the configuration")
+    func secretHidden() throws {
+        let configuration = try PortierConfiguration.load(from: ["PORTIER_SECRET_KEY": Self.secret], environment: .development)
+
+        #expect(!"\(configuration)".contains(Self.secret))
+        #expect(!String(reflecting: configuration).contains(Self.secret))
     }
 
     @Test("A bad value names its variable", arguments: [
@@ -54,6 +73,12 @@ struct PortierConfigurationTests {
         ("PORTIER_RESET_TOKEN_TTL", "5"),
         ("PORTIER_RESET_REVEALS_UNKNOWN_EMAIL", "maybe"),
         ("PORTIER_WEBMAIL_URL", "javascript:alert(1)"),
+        ("PORTIER_SECRET_KEY", "dG9vIHNob3J0"),
+        ("PORTIER_SECRET_KEY", "not base64 at all!"),
+        ("PORTIER_TRUSTED_PROXIES", "127.0.0.1, proxy.internal"),
+        ("PORTIER_TRUSTED_PROXIES", "10.0.0.0/33"),
+        ("PORTIER_MAX_PENDING_HASHES", "0"),
+        ("PORTIER_RESET_NEUTRAL_DEADLINE_MS", "5"),
     ])
     func rejectsBadValues(variable: String, value: String) {
         #expect {
@@ -69,5 +94,26 @@ struct PortierConfigurationTests {
         #expect(throws: ConfigurationError(variable: "PORTIER_SMTP_URL", reason: "is required in production (mail would otherwise only be written to files)")) {
             try PortierConfiguration.load(from: [:], environment: .production)
         }
+    }
+
+    @Test("Production refuses to start without the server secret")
+    func productionNeedsSecret() {
+        #expect {
+            try PortierConfiguration.load(from: ["PORTIER_SMTP_URL": "smtp://mail.example.se"], environment: .production)
+        } throws: { error in
+            (error as? ConfigurationError)?.variable == "PORTIER_SECRET_KEY"
+        }
+    }
+
+    @Test("Development keeps the secret it generated in a file of its own")
+    func developmentSecretFile() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("portier-secret-\(UUID().uuidString)/secret.key").path
+
+        let first = try ServerSecret.loadOrCreateDevelopmentSecret(at: file)
+        let second = try ServerSecret.loadOrCreateDevelopmentSecret(at: file)
+
+        #expect(first == second)
+        let permissions = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+        #expect(permissions == 0o600)
     }
 }

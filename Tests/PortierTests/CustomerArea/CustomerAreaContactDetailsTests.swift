@@ -274,7 +274,7 @@ struct CustomerAreaContactDetailsTests {
             #expect(page.status == .ok)
             #expect(page.body.string.contains("Ditt lösenord är bytt."))
             #expect(try await phone.get("/kundavdelning").status == .seeOther)
-            #expect(try await CustomerSession.query(on: context.app.db).count() == 1)
+            #expect(try await AuthSession.query(on: context.app.db).count() == 1)
             #expect(try await PasswordResetToken.find(token: resetToken, on: context.app.db)?.revokedAt != nil)
             let mail = try #require(try await OutboxReader.mails(context.app, to: "kund@example.se").last)
             #expect(mail.subject == "Ditt lösenord har ändrats")

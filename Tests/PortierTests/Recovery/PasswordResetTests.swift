@@ -69,7 +69,7 @@ struct PasswordResetTests {
             #expect(response.status == .seeOther)
             #expect(response.headers.first(name: .location) == "/logga-in?notice=password-changed")
             #expect(browser.cookies["portier_session"] == nil)
-            #expect(try await CustomerSession.query(on: context.app.db).count() == 0)
+            #expect(try await AuthSession.query(on: context.app.db).count() == 0)
             #expect(try await loggedIn.get("/kundavdelning").status == .seeOther)
             let notice = try await browser.get("/logga-in?notice=password-changed")
             #expect(notice.body.string.contains("Ditt lösenord är ändrat."))

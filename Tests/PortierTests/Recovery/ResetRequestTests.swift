@@ -128,7 +128,7 @@ struct ResetRequestTests {
     func neutralMode() async throws {
         try await withPortierApp({
             $0.resetRevealsUnknownEmail = false
-            $0.neutralResetResponseTime = 0.15
+            $0.neutralResetDeadline = 0.15
         }) { context in
             for index in 0..<30 {
                 try await Fixtures.customer(context.app, email: "kund\(index)@example.se", password: nil)

@@ -34,6 +34,7 @@ private func runPortierApp(
     var configuration = try PortierConfiguration.load(from: [:], environment: .testing)
     configuration.database = .sqliteInMemory
     configuration.passwordHashParameters = .testing
+    configuration.secretKey = ServerSecret(bytes: Array(repeating: 7, count: ServerSecret.minimumByteCount))
     configuration.runsBackgroundWorkers = false
     configuration.mailDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("portier-mail-\(UUID().uuidString)").path
     var schema: String?

@@ -1,0 +1,70 @@
+import Fluent
+import Vapor
+
+/// Resolves the session cookies (the customer's and the staff member's are separate) to
+/// server-side session rows, enforces their timeouts on every request, and logs the subject in to
+/// `request.auth`: an `AuthenticatedCustomer`, an `AuthenticatedStaff`, or — while a second factor
+/// is due — only a `PendingSecondFactor`. An ended session clears its cookie and is remembered in
+/// `request.endedSession`, so the login page can say why.
+struct SessionAuthenticator: Middleware {
+    /// `last_seen_at` is written at most this often, to keep reads from turning into writes.
+    static let lastSeenResolution: TimeInterval = 60
+    /// From the configuration once, not per request.
+    let cookieNames: CookieNames
+
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        let cookies = [(SessionSubjectKind.customer, cookieNames.session), (.staff, cookieNames.staffSession)]
+            .compactMap { kind, name in request.cookie(name).flatMap { $0.isEmpty ? nil : (kind, name, $0) } }
+        guard !cookies.isEmpty else {
+            return next.respond(to: request)
+        }
+        return request.eventLoop.makeFutureWithTask {
+            var endedCookies: [String] = []
+            for (kind, name, token) in cookies where try await !authenticate(request, token: token, kind: kind) {
+                endedCookies.append(name)
+            }
+            let response = try await next.respond(to: request).get()
+            for name in endedCookies where response.cookies[name] == nil {
+                response.cookies[name] = cookieNames.expired
+            }
+            return response
+        }
+    }
+
+    /// Logs the session behind `token` in; false when there is no such live session.
+    private func authenticate(_ request: Request, token: String, kind: SessionSubjectKind) async throws -> Bool {
+        let now = request.portier.clock.now()
+        guard let session = try await AuthSession.query(on: request.db)
+            .filter(\.$tokenHash == TokenDigest.sha256Hex(token))
+            .filter(\.$subjectKind == kind)
+            .with(\.$customer)
+            .first() else {
+            return false
+        }
+        if session.isExpired(at: now) {
+            try await session.delete(on: request.db)
+            request.endedSession = .expired
+            return false
+        }
+        if now.timeIntervalSince(session.lastSeenAt) >= Self.lastSeenResolution {
+            session.lastSeenAt = now
+            try await session.update(on: request.db)
+        }
+        if session.isSecondFactorPending {
+            request.auth.login(PendingSecondFactor(session: session))
+            return true
+        }
+        switch kind {
+        case .customer:
+            guard let customer = session.customer else { return false }
+            request.auth.login(AuthenticatedCustomer(customer: customer, session: session))
+        case .staff:
+            guard let staffID = session.staffID, let staff = try await StaffMember.find(staffID, on: request.db), !staff.isDisabled else {
+                try await session.delete(on: request.db)
+                return false
+            }
+            request.auth.login(AuthenticatedStaff(staff: staff, session: session))
+        }
+        return true
+    }
+}

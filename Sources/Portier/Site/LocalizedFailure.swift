@@ -1,0 +1,19 @@
+import Vapor
+
+/// An error the visitor sees as a page of its own: a status, the catalog key of the message, and
+/// any headers (`Retry-After`). `ErrorPageMiddleware` renders every such error in the layout.
+protocol LocalizedFailure: Error {
+    var status: HTTPResponseStatus { get }
+    var catalogKey: String { get }
+    var headers: HTTPHeaders { get }
+}
+
+extension LocalizedFailure {
+    var headers: HTTPHeaders { [:] }
+}
+
+extension PasswordHashingError: LocalizedFailure {
+    var status: HTTPResponseStatus { .serviceUnavailable }
+    var catalogKey: String { "error.overloaded" }
+    var headers: HTTPHeaders { [HTTPHeaders.Name.retryAfter.description: String(Self.retryAfterSeconds)] }
+}
