@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
         .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .target(
@@ -46,11 +47,67 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Protocol modules of their own, each checked against a reference implementation.
+        .target(name: "PortierQR", swiftSettings: swiftSettings),
+        // Help-center search: analysis, index and ranking in memory (bench/search-quality).
+        .target(name: "PortierSearch", swiftSettings: swiftSettings),
+        .executableTarget(name: "search-quality", dependencies: [.target(name: "PortierSearch")], swiftSettings: swiftSettings),
+        .target(
+            name: "PortierDKIM",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PortierWebAuthn",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Runs the Python reference implementations of tests/reference/ from Swift tests.
+        .target(
+            name: "ReferenceImplementations",
+            path: "Tests/ReferenceImplementations",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PortierDKIMTests",
+            dependencies: [
+                .target(name: "PortierDKIM"),
+                .target(name: "ReferenceImplementations"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PortierSearchTests",
+            dependencies: [.target(name: "PortierSearch")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PortierQRTests",
+            dependencies: [
+                .target(name: "PortierQR"),
+                .target(name: "ReferenceImplementations"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PortierWebAuthnTests",
+            dependencies: [.target(name: "PortierWebAuthn")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PortierTests",
             dependencies: [
                 .target(name: "Portier"),
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),
