@@ -35,6 +35,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Ink", package: "Ink"),
+                .target(name: "PortierDKIM"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -108,6 +109,7 @@ let package = Package(
                 .target(name: "Portier"),
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .target(name: "ReferenceImplementations"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -98,6 +98,7 @@ public func configure(_ app: Application, services: PortierServices? = nil) asyn
     app.asyncCommands.use(TicketsCommand(), as: "tickets")
     app.asyncCommands.use(GuidesCommand(), as: "guides")
     app.asyncCommands.use(SecretCommand(), as: "secret")
+    app.asyncCommands.use(DKIMCommand(), as: "dkim")
     app.asyncCommands.use(BenchHashCommand(), as: "bench-hash")
 
     // Routes

@@ -60,6 +60,7 @@ CONFIGURATION_VARIABLES = (
     "PORTIER_CONTACT_EMAIL", "PORTIER_CONTACT_PHONE", "PORTIER_SUPPORT_HOURS",
     "PORTIER_DEMO_PASSWORD", "PORTIER_SECRET_KEY", "PORTIER_TRUSTED_PROXIES",
     "PORTIER_MAX_PENDING_HASHES", "PORTIER_RESET_NEUTRAL_DEADLINE_MS",
+    "PORTIER_DKIM_DOMAIN", "PORTIER_DKIM_SELECTOR", "PORTIER_DKIM_PRIVATE_KEY_FILE",
 )
 
 
@@ -224,6 +225,8 @@ class Portier:
     workdir: Path
     log_path: Path
     process: subprocess.Popen = field(repr=False)
+    # The DKIM TXT record `portier dkim generate` printed for the key the server signs with.
+    dkim_record: str = ""
 
     def url(self, path: str = "/") -> str:
         return self.base_url + path
@@ -260,6 +263,22 @@ def portier(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     })
     log_path = workdir / "portier.log"
 
+    # Every mail is DKIM-signed, with a key made by the operator command (test_dkim.py verifies).
+    key_file = workdir / "dkim" / "e2e.localhost.pem"
+    generated = subprocess.run(
+        [str(BINARY), "dkim", "generate", "--domain", "localhost", "--selector", "e2e", "--output", str(key_file)],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+    )
+    if generated.returncode != 0:
+        pytest.fail(f"portier dkim generate failed:\n{generated.stdout}\n{generated.stderr}")
+    record_line = next(line for line in generated.stdout.splitlines() if "_domainkey" in line)
+    dkim_record = "".join(record_line.split('"')[1::2])
+    env.update({
+        "PORTIER_DKIM_DOMAIN": "localhost",
+        "PORTIER_DKIM_SELECTOR": "e2e",
+        "PORTIER_DKIM_PRIVATE_KEY_FILE": str(key_file),
+    })
+
     def keep_log() -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(log_path, ARTIFACTS / "portier.log")
@@ -269,7 +288,7 @@ def portier(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
             [str(BINARY), "serve", "--hostname", "127.0.0.1", "--port", str(port)],
             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         )
-    server = Portier(base_url=base_url, env=env, workdir=workdir, log_path=log_path, process=process)
+    server = Portier(base_url=base_url, env=env, workdir=workdir, log_path=log_path, process=process, dkim_record=dkim_record)
     try:
         deadline = time.monotonic() + 120
         while True:

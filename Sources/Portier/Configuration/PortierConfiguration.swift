@@ -35,6 +35,9 @@ public struct PortierConfiguration: Sendable {
     /// `PORTIER_MAX_PENDING_HASHES`: password checks that may wait for a hashing thread; beyond
     /// that, 503. Nil: four per hashing thread.
     public var maxPendingHashes: Int?
+    /// `PORTIER_DKIM_DOMAIN`, `_SELECTOR`, `_PRIVATE_KEY_FILE`: all three sign outgoing mail; none,
+    /// unsigned.
+    public var dkim: DKIMSettings?
     /// `PORTIER_RESET_NEUTRAL_DEADLINE_MS`: in neutral mode every reset request is answered this
     /// long after it arrived, so known and unknown addresses cannot be told apart by timing.
     public var neutralResetDeadline: TimeInterval = 0.6
@@ -115,6 +118,15 @@ extension PortierConfiguration {
         }
         let maxPendingHashes = try reader.optionalInteger("PORTIER_MAX_PENDING_HASHES", range: 1...100_000)
 
+        let dkimNames = ["PORTIER_DKIM_DOMAIN", "PORTIER_DKIM_SELECTOR", "PORTIER_DKIM_PRIVATE_KEY_FILE"]
+        let dkimValues = dkimNames.map { reader.string($0) }
+        var dkim: DKIMSettings?
+        if let domain = dkimValues[0], let selector = dkimValues[1], let file = dkimValues[2] {
+            dkim = DKIMSettings(domain: domain, selector: selector, privateKeyFile: file)
+        } else if let missing = zip(dkimNames, dkimValues).first(where: { $0.1 == nil }), dkimValues.contains(where: { $0 != nil }) {
+            throw ConfigurationError(variable: missing.0, reason: "is required when any PORTIER_DKIM_* variable is set (all three sign mail, none leaves it unsigned)")
+        }
+
         return PortierConfiguration(
             database: database,
             baseURL: baseURL,
@@ -133,6 +145,7 @@ extension PortierConfiguration {
             secretKey: secretKey,
             trustedProxies: trustedProxies,
             maxPendingHashes: maxPendingHashes,
+            dkim: dkim,
             neutralResetDeadline: TimeInterval(neutralDeadline) / 1000,
             benchBareRouteFile: reader.string("PORTIER_BENCH_BARE_ROUTE")
         )

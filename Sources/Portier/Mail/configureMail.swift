@@ -1,3 +1,4 @@
+import PortierDKIM
 import Vapor
 
 /// Sets `app.mail.from` from `PORTIER_MAIL_FROM` and picks the transport: SMTP when
@@ -24,5 +25,13 @@ public func configureMail(_ app: Application) throws {
             : URL(fileURLWithPath: app.directory.workingDirectory, isDirectory: true)
                 .appendingPathComponent(configuration.mailDirectory, isDirectory: true)
         app.mail.transport = FileTransport(directory: directory, logger: app.logger, clock: app.portier.clock)
+    }
+
+    if let settings = configuration.dkim {
+        let signer = try DKIMSigner.make(settings)
+        app.mail.transport = DKIMSigningTransport(signer: signer, next: app.mail.transport, clock: app.portier.clock)
+        if !signer.isAligned(withFromDomain: from.domain) {
+            app.logger.warning("mail: PORTIER_MAIL_FROM's domain \(from.domain) is not \(signer.domain) or below it: DMARC alignment will fail")
+        }
     }
 }
