@@ -13,7 +13,14 @@ enum Entrypoint {
         // runs on these threads: password hashing has its own pool, SQLite its own threads.
         let executorInstalled = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         var environment = try Environment.detect()
-        try LoggingSystem.bootstrap(from: &environment)
+        switch try LogFormat(environment: ProcessInfo.processInfo.environment) {
+        case .text:
+            try LoggingSystem.bootstrap(from: &environment)
+        case .json:
+            try LoggingSystem.bootstrap(from: &environment) { level in
+                { label in JSONLogHandler(label: label, level: level) }
+            }
+        }
 
         let app = try await Application.make(environment)
         if !executorInstalled {

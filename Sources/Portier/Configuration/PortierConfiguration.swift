@@ -116,6 +116,7 @@ extension PortierConfiguration {
                 throw ConfigurationError(variable: "PORTIER_TRUSTED_PROXIES", reason: "must list IP addresses or CIDR ranges separated by commas, got '\(bad.text)'")
             }
         }
+        _ = try LogFormat(environment: variables)
         let maxPendingHashes = try reader.optionalInteger("PORTIER_MAX_PENDING_HASHES", range: 1...100_000)
 
         let dkimNames = ["PORTIER_DKIM_DOMAIN", "PORTIER_DKIM_SELECTOR", "PORTIER_DKIM_PRIVATE_KEY_FILE"]

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Fluent
 import Foundation
 import SQLKit
@@ -47,6 +48,7 @@ public final class OutboxWorker: Sendable {
     public let configuration: Configuration
     private let application: Application
     private let loop = LoopState()
+    private let lastPoll = NIOLockedValueBox<Date?>(nil)
 
     public init(application: Application, configuration: Configuration = .init()) {
         self.application = application
@@ -247,6 +249,7 @@ public final class OutboxWorker: Sendable {
                 var pause = configuration.pollInterval
                 do {
                     let attempted = try await runOnce()
+                    lastPoll.withLockedValue { $0 = application.portier.clock.now() }
                     if attempted >= configuration.batchSize { pause = .zero }
                 } catch {
                     logger.error("outbox poll failed", metadata: ["error": "\(error)"])
@@ -263,6 +266,9 @@ public final class OutboxWorker: Sendable {
     public func stop() async {
         await loop.stop()
     }
+
+    /// When the background loop last finished a poll without an error (for `/readyz`).
+    public var lastSuccessfulPoll: Date? { lastPoll.withLockedValue { $0 } }
 
     /// Whether the background loop is running.
     public var isRunning: Bool {

@@ -42,7 +42,8 @@ struct CSRFMiddleware: Middleware {
     }
 
     private func pass(_ request: Request, existing: String?, to next: any Responder) -> EventLoopFuture<Response> {
-        request.csrfToken = existing ?? request.portier.random.makeToken()
+        let needsToken = request.route?.userInfo[AnySendableHashable(Self.noTokenRouteKey)] == nil
+        request.csrfToken = existing ?? (needsToken ? request.portier.random.makeToken() : nil)
         return next.respond(to: request).map { withIssuedToken($0, request: request, existing: existing) }
     }
 
@@ -70,6 +71,7 @@ struct CSRFMiddleware: Middleware {
     }
 
     static let sameOriginRouteKey = "portier.csrf.same-origin"
+    static let noTokenRouteKey = "portier.csrf.no-token"
 
     /// Whether the browser says this request comes from a page of this site: Fetch Metadata when
     /// sent (every current browser does), else the `Origin` header against the configured base URL.
@@ -107,6 +109,13 @@ extension Request {
 }
 
 extension Route {
+    /// This route's answers never hold a form (health checks, JSON): no CSRF token, no cookie.
+    @discardableResult
+    func issuesNoCSRFToken() -> Route {
+        userInfo[AnySendableHashable(CSRFMiddleware.noTokenRouteKey)] = true
+        return self
+    }
+
     /// Lets a POST to this route without a valid CSRF token through when it comes from a page of
     /// this site (see `CSRFMiddleware`). Only for public forms that change no account.
     @discardableResult

@@ -23,6 +23,8 @@ enum SitePath: String, CaseIterable {
     case helpSearch = "hjalp/sok"
     case helpMedia = "hjalp/media"
     case contact = "kontakt"
+    case health = "healthz"
+    case readiness = "readyz"
     case staffArea = "personal"
     case staffLogin = "personal/logga-in"
     case staffSecondFactor = "personal/logga-in/kod"
