@@ -2,22 +2,26 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Leaf
+import Prometheus
 import NIOPosix
 import Vapor
 
 /// Sets up the application in a fixed order: configuration → databases → migrations →
 /// security services → middleware → views → mail → jobs → commands → routes.
 /// Tests pass `services` (test configuration, clock, randomness); the binary reads the environment.
-public func configure(_ app: Application, services: PortierServices? = nil) async throws {
+/// The binary passes the process's Prometheus registry, into which swift-metrics reports (and
+/// with it Vapor's request metrics); tests leave it out and get a registry per application.
+public func configure(_ app: Application, services: PortierServices? = nil, metricsRegistry: PrometheusCollectorRegistry? = nil) async throws {
     // Configuration
     let services = try services ?? PortierServices(
         configuration: .load(from: ProcessInfo.processInfo.environment, environment: app.environment)
     )
     app.portier = services
     let configuration = services.configuration
-    // No metrics backend is bootstrapped, so Vapor's per-request timers and counters would be
-    // built only to be dropped (bench/guide-vs-static). Turn on together with a backend.
-    app.http.server.configuration.reportMetrics = false
+    // Vapor's per-request counters and timers only when a metrics backend takes them (the
+    // binary); otherwise they would be built only to be dropped (bench/guide-vs-static).
+    app.http.server.configuration.reportMetrics = metricsRegistry != nil
+    app.metrics = PortierMetrics(registry: metricsRegistry ?? PrometheusCollectorRegistry())
 
     // Databases. Query logging is off (trace only on PostgreSQL): queries carry mail payloads
     // with links.

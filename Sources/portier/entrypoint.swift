@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import Portier
+import Prometheus
 import Vapor
 
 @main
@@ -22,12 +23,15 @@ enum Entrypoint {
             }
         }
 
+        let metricsRegistry = PrometheusCollectorRegistry()
+        PortierMetrics.bootstrapProcess(with: metricsRegistry)
+
         let app = try await Application.make(environment)
         if !executorInstalled {
             app.logger.debug("Swift Concurrency keeps its own executor (NIO could not take it over)")
         }
         do {
-            try await configure(app)
+            try await configure(app, metricsRegistry: metricsRegistry)
             try await app.execute()
         } catch {
             app.logger.report(error: error)

@@ -49,7 +49,9 @@ struct LoginController: RouteCollection {
         }
 
         let service = LoginService(request: request, hasher: request.application.passwordHasher)
-        switch try await service.attempt(email: email, password: password) {
+        let outcome = try await service.attempt(email: email, password: password)
+        request.application.metrics.record(outcome.metricsOutcome)
+        switch outcome {
         case .succeeded(let customerID):
             guard let customer = try await Customer.find(customerID, on: request.db) else { throw Abort(.internalServerError) }
             let response = request.redirect(to: next ?? SitePath.customerArea.path, redirectType: .normal)
@@ -89,5 +91,16 @@ struct LoginController: RouteCollection {
             email: email, next: next, error: error, notice: notice
         )
         return try await request.renderPage("Accounts/login", context, status: status)
+    }
+}
+
+extension LoginService.Outcome {
+    var metricsOutcome: PortierMetrics.LoginOutcome {
+        switch self {
+        case .succeeded: .succeeded
+        case .failed: .failed
+        case .throttled: .throttled
+        case .overloaded: .overloaded
+        }
     }
 }

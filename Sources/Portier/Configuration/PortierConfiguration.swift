@@ -38,6 +38,9 @@ public struct PortierConfiguration: Sendable {
     /// `PORTIER_DKIM_DOMAIN`, `_SELECTOR`, `_PRIVATE_KEY_FILE`: all three sign outgoing mail; none,
     /// unsigned.
     public var dkim: DKIMSettings?
+    /// `PORTIER_METRICS_TOKEN`: `/metrics` answers whoever sends it as a bearer token; unset,
+    /// only clients on loopback.
+    public var metricsToken: String?
     /// `PORTIER_RESET_NEUTRAL_DEADLINE_MS`: in neutral mode every reset request is answered this
     /// long after it arrived, so known and unknown addresses cannot be told apart by timing.
     public var neutralResetDeadline: TimeInterval = 0.6
@@ -147,6 +150,7 @@ extension PortierConfiguration {
             trustedProxies: trustedProxies,
             maxPendingHashes: maxPendingHashes,
             dkim: dkim,
+            metricsToken: reader.string("PORTIER_METRICS_TOKEN"),
             neutralResetDeadline: TimeInterval(neutralDeadline) / 1000,
             benchBareRouteFile: reader.string("PORTIER_BENCH_BARE_ROUTE")
         )

@@ -175,9 +175,11 @@ public final class OutboxWorker: Sendable {
         do {
             try await transport.send(rendered)
         } catch {
+            application.metricsIfConfigured?.recordMailFailure()
             try await record(failure: error, of: message, attempts: message.attempts + 1, token: token, on: database)
             return true
         }
+        application.metricsIfConfigured?.recordMailSent()
 
         var sent = OutboxMessage.query(on: database)
             .filter(\.$id == id)

@@ -26,6 +26,7 @@ struct RecoveryController: RouteCollection {
         }
         let configuration = request.portier.configuration
         let outcome = try await ResetRequestService(request: request).requestLink(for: email)
+        request.application.metrics.record(outcome.metricsOutcome)
 
         if case .throttled(let retryAfter) = outcome {
             let minutes = String(max(1, Int((retryAfter / 60).rounded(.up))))
@@ -107,5 +108,15 @@ struct NoReferrerMiddleware: AsyncMiddleware {
         let response = try await next.respond(to: request)
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
         return response
+    }
+}
+
+extension ResetRequestService.Outcome {
+    var metricsOutcome: PortierMetrics.ResetOutcome {
+        switch self {
+        case .sent: .sent
+        case .unknownEmail: .unknownEmail
+        case .throttled: .throttled
+        }
     }
 }

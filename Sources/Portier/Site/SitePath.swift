@@ -25,6 +25,7 @@ enum SitePath: String, CaseIterable {
     case contact = "kontakt"
     case health = "healthz"
     case readiness = "readyz"
+    case metrics = "metrics"
     case staffArea = "personal"
     case staffLogin = "personal/logga-in"
     case staffSecondFactor = "personal/logga-in/kod"
