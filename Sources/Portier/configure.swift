@@ -36,9 +36,11 @@ public func configure(_ app: Application, services: PortierServices? = nil, metr
     }
     switch configuration.database {
     case .sqlite(let path):
-        app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+        // Writers queue for SQLite's one write lock; under a burst the last in line may wait
+        // longer than Fluent's default 10 s for a pooled connection.
+        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(30), sqlLogLevel: nil), as: .sqlite)
     case .sqliteInMemory:
-        app.databases.use(.sqlite(.memory, sqlLogLevel: nil), as: .sqlite)
+        app.databases.use(.sqlite(.memory, connectionPoolTimeout: .seconds(30), sqlLogLevel: nil), as: .sqlite)
     case .postgres(let url):
         var postgres = try SQLPostgresConfiguration(url: url)
         if let searchPath = configuration.postgresSearchPath {
@@ -92,7 +94,7 @@ public func configure(_ app: Application, services: PortierServices? = nil, metr
 
     // Jobs
     if configuration.runsBackgroundWorkers {
-        app.mail.startWorker()
+        app.mail.startWorker(configuration: .init(leaseDuration: configuration.outboxLeaseDuration))
     }
 
     // Commands
@@ -111,11 +113,13 @@ public func configure(_ app: Application, services: PortierServices? = nil, metr
     // `serve` (also the default command) migrates, and seeds a development database; tests
     // migrate their own databases.
     if app.environment != .testing, app.runsServeCommand {
-        try await app.autoMigrate()
-        let guides = try await importGuides(app)
-        app.logger.notice("\(guides)")
-        if !configuration.isProduction {
-            try await DemoSeeder(app: app).seedIfEmpty()
+        try await StartupLock.withLock(app) {
+            try await app.autoMigrate()
+            let guides = try await importGuides(app)
+            app.logger.notice("\(guides)")
+            if !configuration.isProduction {
+                try await DemoSeeder(app: app).seedIfEmpty()
+            }
         }
     }
 }

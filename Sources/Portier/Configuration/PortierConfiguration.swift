@@ -38,6 +38,9 @@ public struct PortierConfiguration: Sendable {
     /// `PORTIER_DKIM_DOMAIN`, `_SELECTOR`, `_PRIVATE_KEY_FILE`: all three sign outgoing mail; none,
     /// unsigned.
     public var dkim: DKIMSettings?
+    /// `PORTIER_OUTBOX_LEASE_SECONDS`: how long a mail the worker took stays reserved for it; after
+    /// a crash another instance sends it once this has passed (renewed before every send).
+    public var outboxLeaseDuration: TimeInterval = 60
     /// `PORTIER_METRICS_TOKEN`: `/metrics` answers whoever sends it as a bearer token; unset,
     /// only clients on loopback.
     public var metricsToken: String?
@@ -150,6 +153,7 @@ extension PortierConfiguration {
             trustedProxies: trustedProxies,
             maxPendingHashes: maxPendingHashes,
             dkim: dkim,
+            outboxLeaseDuration: TimeInterval(try reader.integer("PORTIER_OUTBOX_LEASE_SECONDS", default: 60, range: 10...3600)),
             metricsToken: reader.string("PORTIER_METRICS_TOKEN"),
             neutralResetDeadline: TimeInterval(neutralDeadline) / 1000,
             benchBareRouteFile: reader.string("PORTIER_BENCH_BARE_ROUTE")
