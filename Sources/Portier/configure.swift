@@ -16,6 +16,11 @@ public func configure(_ app: Application, services: PortierServices? = nil) asyn
     )
     app.portier = services
     let configuration = services.configuration
+    // Resources and Public files beside the program, not wherever the shell happened to be.
+    let resources = try ResourceLocation.resolve(configured: configuration.resourcesDirectory, workingDirectory: app.directory.workingDirectory)
+    app.directory.resourcesDirectory = resources.resourcesDirectory
+    app.directory.viewsDirectory = resources.resourcesDirectory + "Views/"
+    app.directory.publicDirectory = resources.publicDirectory
     // No metrics backend is bootstrapped, so Vapor's per-request timers and counters would be
     // built only to be dropped (bench/guide-vs-static). Turn on together with a backend.
     app.http.server.configuration.reportMetrics = false

@@ -27,6 +27,9 @@ public struct PortierConfiguration: Sendable {
     /// Password of the development demo customer; generated when unset.
     public var demoPassword: String?
     public var isProduction: Bool
+    /// `PORTIER_RESOURCES_DIR`: the `Resources` folder (views, catalogs, guides, password list);
+    /// `nil` finds it in the working directory or beside the program (``ResourceLocation``).
+    public var resourcesDirectory: String?
     /// Not from the environment: tests lower the cost, production uses OWASP's parameters.
     public var passwordHashParameters: ScryptParameters = .owasp
     /// Not from the environment: in neutral mode every reset request answers after at least this
@@ -85,6 +88,13 @@ extension PortierConfiguration {
             throw ConfigurationError(variable: "PORTIER_MAIL_FROM", reason: "must be an address like 'Name <user@example.se>' on one line")
         }
         let ttl = try reader.integer("PORTIER_RESET_TOKEN_TTL", default: 3600, range: 60...86_400)
+        let resourcesDirectory = reader.string("PORTIER_RESOURCES_DIR")
+        if let resourcesDirectory, !ResourceLocation.holdsResources(resourcesDirectory) {
+            throw ConfigurationError(
+                variable: "PORTIER_RESOURCES_DIR",
+                reason: "must name Portier's Resources folder (with Views/, Localization/ and \(ResourceLocation.markerFile)); '\(resourcesDirectory)' has no \(ResourceLocation.markerFile)"
+            )
+        }
 
         return PortierConfiguration(
             database: database,
@@ -101,6 +111,7 @@ extension PortierConfiguration {
             supportHours: reader.string("PORTIER_SUPPORT_HOURS") ?? "Vardagar 08–17",
             demoPassword: reader.string("PORTIER_DEMO_PASSWORD"),
             isProduction: isProduction,
+            resourcesDirectory: resourcesDirectory,
             benchBareRouteFile: reader.string("PORTIER_BENCH_BARE_ROUTE")
         )
     }
