@@ -169,6 +169,14 @@ struct HelpCenterController: RouteCollection {
         let comment = form.comment.map { PlainText.withoutControlCharacters($0, keepingLineBreaks: true) }?
             .trimmingCharacters(in: .whitespacesAndNewlines).prefix(1000).description
         let voter = request.cookie(GuideFeedback.voterCookie) ?? request.portier.random.makeToken()
+        if comment?.isEmpty == false, let minutes = try await GuideFeedback.reserveComment(for: request) {
+            let context = ErrorPageContext(
+                layout: LayoutContext(request: request, titleKey: "error.title"),
+                status: Int(HTTPStatus.tooManyRequests.code),
+                message: request.localized("help.feedback.throttled", String(minutes))
+            )
+            return try await request.renderPage("Site/error", context, status: .tooManyRequests)
+        }
         try await GuideFeedback(database: request.db).vote(
             guideID: try guide.requireID(), voter: voter, isHelpful: form.helpful == "ja",
             comment: comment?.isEmpty == false ? comment : nil, at: request.portier.clock.now()
