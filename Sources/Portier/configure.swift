@@ -79,6 +79,7 @@ public func configure(_ app: Application, services: PortierServices? = nil) asyn
     // Jobs
     if configuration.runsBackgroundWorkers {
         app.mail.startWorker()
+        app.lifecycle.use(DataRetentionLifecycle())
     }
 
     // Commands

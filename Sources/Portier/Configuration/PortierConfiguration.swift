@@ -30,6 +30,10 @@ public struct PortierConfiguration: Sendable {
     /// `PORTIER_RESOURCES_DIR`: the `Resources` folder (views, catalogs, guides, password list);
     /// `nil` finds it in the working directory or beside the program (``ResourceLocation``).
     public var resourcesDirectory: String?
+    /// `PORTIER_AUDIT_RETENTION_DAYS`: audit events older than this are deleted by the daily clean-up.
+    public var auditRetentionDays: Int = 365
+    /// `PORTIER_OUTBOX_RETENTION_DAYS`: sent mail older than this is deleted by the daily clean-up.
+    public var outboxRetentionDays: Int = 30
     /// Not from the environment: tests lower the cost, production uses OWASP's parameters.
     public var passwordHashParameters: ScryptParameters = .owasp
     /// Not from the environment: in neutral mode every reset request answers after at least this
@@ -112,6 +116,8 @@ extension PortierConfiguration {
             demoPassword: reader.string("PORTIER_DEMO_PASSWORD"),
             isProduction: isProduction,
             resourcesDirectory: resourcesDirectory,
+            auditRetentionDays: try reader.integer("PORTIER_AUDIT_RETENTION_DAYS", default: 365, range: 1...36_500),
+            outboxRetentionDays: try reader.integer("PORTIER_OUTBOX_RETENTION_DAYS", default: 30, range: 1...3650),
             benchBareRouteFile: reader.string("PORTIER_BENCH_BARE_ROUTE")
         )
     }
