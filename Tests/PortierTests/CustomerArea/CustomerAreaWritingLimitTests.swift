@@ -76,17 +76,27 @@ struct CustomerAreaWritingLimitTests {
     func concurrentTickets() async throws {
         try await withPortierApp { context in
             let customer = try await Fixtures.customer(context.app)
-
-            let outcomes = await withTaskGroup(of: Bool.self) { group in
-                for number in 0..<(TicketDesk.ticketsPerHour + 6) {
-                    group.addTask {
-                        (try? await AreaFixtures.ticket(context, for: customer, subject: "Ärende \(number)")) != nil
-                    }
-                }
-                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            for number in 0..<(TicketDesk.ticketsPerHour - 3) {
+                try await AreaFixtures.ticket(context, for: customer, subject: "Ärende \(number)")
             }
 
-            #expect(outcomes.filter { $0 }.count == TicketDesk.ticketsPerHour)
+            let outcomes = await withTaskGroup(of: String.self) { group in
+                for number in 0..<5 {
+                    group.addTask {
+                        do {
+                            try await AreaFixtures.ticket(context, for: customer, subject: "Samtidigt \(number)")
+                            return "opened"
+                        } catch CustomerAreaError.ticketLimitReached {
+                            return "refused"
+                        } catch {
+                            return String(describing: error)
+                        }
+                    }
+                }
+                return await group.reduce(into: [String]()) { $0.append($1) }
+            }
+
+            #expect(outcomes.sorted() == ["opened", "opened", "opened", "refused", "refused"])
             #expect(try await Ticket.query(on: context.app.db).count() == TicketDesk.ticketsPerHour)
         }
     }
