@@ -18,6 +18,11 @@ public func configure(_ app: Application, services: PortierServices? = nil, metr
     )
     app.portier = services
     let configuration = services.configuration
+    // Resources and Public files beside the program, not wherever the shell happened to be.
+    let resources = try ResourceLocation.resolve(configured: configuration.resourcesDirectory, workingDirectory: app.directory.workingDirectory)
+    app.directory.resourcesDirectory = resources.resourcesDirectory
+    app.directory.viewsDirectory = resources.resourcesDirectory + "Views/"
+    app.directory.publicDirectory = resources.publicDirectory
     // Vapor's per-request counters and timers only when a metrics backend takes them (the
     // binary); otherwise they would be built only to be dropped (bench/guide-vs-static).
     app.http.server.configuration.reportMetrics = metricsRegistry != nil
@@ -95,6 +100,7 @@ public func configure(_ app: Application, services: PortierServices? = nil, metr
     // Jobs
     if configuration.runsBackgroundWorkers {
         app.mail.startWorker(configuration: .init(leaseDuration: configuration.outboxLeaseDuration))
+        app.lifecycle.use(DataRetentionLifecycle())
     }
 
     // Commands

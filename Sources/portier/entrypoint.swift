@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -7,37 +8,47 @@ import Vapor
 
 @main
 enum Entrypoint {
-    static func main() async throws {
+    static func main() async {
         // Swift Concurrency jobs run on NIO's event loops instead of a second thread pool: async
         // handlers, middleware and database calls no longer hop between threads on every await
         // (bench/guide-vs-static). Must come before anything else is awaited. Blocking work never
         // runs on these threads: password hashing has its own pool, SQLite its own threads.
         let executorInstalled = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-        var environment = try Environment.detect()
-        switch try LogFormat(environment: ProcessInfo.processInfo.environment) {
-        case .text:
-            try LoggingSystem.bootstrap(from: &environment)
-        case .json:
-            try LoggingSystem.bootstrap(from: &environment) { level in
-                { label in JSONLogHandler(label: label, level: level) }
-            }
-        }
-
+        let app: Application
         let metricsRegistry = PrometheusCollectorRegistry()
-        PortierMetrics.bootstrapProcess(with: metricsRegistry)
-
-        let app = try await Application.make(environment)
+        do {
+            var environment = try Environment.detect()
+            switch try LogFormat(environment: ProcessInfo.processInfo.environment) {
+            case .text:
+                try LoggingSystem.bootstrap(from: &environment)
+            case .json:
+                try LoggingSystem.bootstrap(from: &environment) { level in
+                    { label in JSONLogHandler(label: label, level: level) }
+                }
+            }
+            PortierMetrics.bootstrapProcess(with: metricsRegistry)
+            app = try await Application.make(environment)
+        } catch {
+            stop(with: StartupFailure(error))
+        }
         if !executorInstalled {
             app.logger.debug("Swift Concurrency keeps its own executor (NIO could not take it over)")
         }
         do {
             try await configure(app, metricsRegistry: metricsRegistry)
-            try await app.execute()
+            // `execute()` without its own error log: a failure is reported once, below.
+            try await app.startup()
+            try await app.running?.onStop.get()
         } catch {
-            app.logger.report(error: error)
             try? await app.asyncShutdown()
-            throw error
+            stop(with: StartupFailure(error))
         }
-        try await app.asyncShutdown()
+        try? await app.asyncShutdown()
+    }
+
+    /// One line on standard error and a `sysexits.h` status: an operator's mistake is not a crash.
+    private static func stop(with failure: StartupFailure) -> Never {
+        FileHandle.standardError.write(Data((failure.printableLine + "\n").utf8))
+        exit(failure.exitStatus)
     }
 }

@@ -63,10 +63,10 @@ struct CustomersCommand: AsyncCommand {
             let token = try await issuer.issue(for: try customer.requireID(), purpose: .setInitial, lifetime: TimeInterval(linkHours * 3600), on: database)
             return issuer.link(for: token)
         }
-        context.console.print("Created customer \(email) (\(name)).")
+        context.console.printPlain("Created customer \(email) (\(name)).")
         if let link {
-            context.console.print("One-time link to set the password (valid \(linkHours) hours):")
-            context.console.print(link)
+            context.console.printPlain("One-time link to set the password (valid \(linkHours) hours):")
+            context.console.printPlain(link)
         }
     }
 }

@@ -26,9 +26,9 @@ struct DemoCommand: AsyncCommand {
         }
         let demo = CustomerAreaDemoData(database: app.db, catalogs: app.catalogs, now: app.portier.clock.now())
         if try await demo.seed(for: customer) {
-            context.console.print("Added demo services, invoices and tickets to \(customer.email).")
+            context.console.printPlain("Added demo services, invoices and tickets to \(customer.email).")
         } else {
-            context.console.print("\(customer.email) already has the demo data; nothing changed.")
+            context.console.printPlain("\(customer.email) already has the demo data; nothing changed.")
         }
     }
 }

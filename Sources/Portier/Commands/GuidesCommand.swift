@@ -21,9 +21,9 @@ struct GuidesCommand: AsyncCommand {
         switch signature.action {
         case "import":
             let report = try await importGuides(app)
-            context.console.print(report.description)
+            context.console.printPlain(report.description)
         case "feedback":
-            context.console.print(try await GuideFeedbackReport(database: app.db, limit: signature.limit ?? 10).render())
+            context.console.printPlain(try await GuideFeedbackReport(database: app.db, limit: signature.limit ?? 10).render())
         default:
             throw GuidesCommandError.unknownAction(signature.action)
         }
@@ -60,13 +60,13 @@ struct GuideFeedbackReport {
             .limit(limit).all()
         lines.append("")
         lines.append("latest comments (\"what was missing?\"):")
-        lines += comments.isEmpty ? ["  (none)"] : comments.map { "  \($0.votedAt.formatted(.iso8601))  \($0.guide.slug): \($0.comment ?? "")" }
+        lines += comments.isEmpty ? ["  (none)"] : comments.map { "  \($0.votedAt.formatted(.iso8601))  \($0.guide.slug): \(PlainText.singleLine($0.comment ?? ""))" }
         let unanswered = try await UnansweredSearch.query(on: database)
             .sort(\.$searchCount, .descending).sort(\.$lastSearchedAt, .descending)
             .limit(limit).all()
         lines.append("")
         lines.append("top searches with no result:")
-        lines += unanswered.isEmpty ? ["  (none)"] : unanswered.map { String(format: "  %4d  ", $0.searchCount) + "[\($0.language)] \($0.query)" }
+        lines += unanswered.isEmpty ? ["  (none)"] : unanswered.map { String(format: "  %4d  ", $0.searchCount) + "[\($0.language)] \(PlainText.singleLine($0.query))" }
         return lines.joined(separator: "\n")
     }
 }

@@ -32,16 +32,16 @@ public struct OutboxCommand: AnyAsyncCommand {
         case .list:
             let messages = try await Outbox.pendingMessages(on: database)
             for line in Self.listing(messages) {
-                context.console.print(line)
+                context.console.printPlain(line)
             }
         case .retry(let id):
             guard try await Outbox.retry(id: id, on: database, now: now) else {
                 throw OutboxCommandError(message: "No failed or queued message has the id \(id).")
             }
-            context.console.print("Message \(id) is queued and will be sent shortly.")
+            context.console.printPlain("Message \(id) is queued and will be sent shortly.")
         case .retryAllFailed:
             let count = try await Outbox.retryAllFailed(on: database, now: now)
-            context.console.print(count == 1 ? "1 failed message is queued again." : "\(count) failed messages are queued again.")
+            context.console.printPlain(count == 1 ? "1 failed message is queued again." : "\(count) failed messages are queued again.")
         case nil:
             throw OutboxCommandError(message: Self.usage)
         }
@@ -81,10 +81,10 @@ public struct OutboxCommand: AnyAsyncCommand {
             let id = message.id?.uuidString ?? "?"
             let nextAttempt = message.status == .failed ? "—" : timestamp(message.nextAttemptAt)
             lines.append("\(id)  \(message.status.rawValue)  attempts \(message.attempts)  next attempt \(nextAttempt)")
-            lines.append("  created \(timestamp(message.createdAt))  to \(message.recipient)")
-            lines.append("  subject \(message.subject)")
+            lines.append("  created \(timestamp(message.createdAt))  to \(PlainText.singleLine(message.recipient))")
+            lines.append("  subject \(PlainText.singleLine(message.subject))")
             if let lastError = message.lastError {
-                lines.append("  last error \(lastError)")
+                lines.append("  last error \(PlainText.singleLine(lastError))")
             }
         }
         let failed = messages.filter { $0.status == .failed }.count

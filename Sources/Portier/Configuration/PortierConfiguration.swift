@@ -47,6 +47,13 @@ public struct PortierConfiguration: Sendable {
     /// `PORTIER_RESET_NEUTRAL_DEADLINE_MS`: in neutral mode every reset request is answered this
     /// long after it arrived, so known and unknown addresses cannot be told apart by timing.
     public var neutralResetDeadline: TimeInterval = 0.6
+    /// `PORTIER_RESOURCES_DIR`: the `Resources` folder (views, catalogs, guides, password list);
+    /// `nil` finds it in the working directory or beside the program (``ResourceLocation``).
+    public var resourcesDirectory: String?
+    /// `PORTIER_AUDIT_RETENTION_DAYS`: audit events older than this are deleted by the daily clean-up.
+    public var auditRetentionDays: Int = 365
+    /// `PORTIER_OUTBOX_RETENTION_DAYS`: sent mail older than this is deleted by the daily clean-up.
+    public var outboxRetentionDays: Int = 30
     /// Not from the environment: tests lower the cost, production uses OWASP's parameters.
     public var passwordHashParameters: ScryptParameters = .owasp
     /// Not from the environment: tests drive the outbox worker themselves.
@@ -102,6 +109,13 @@ extension PortierConfiguration {
             throw ConfigurationError(variable: "PORTIER_MAIL_FROM", reason: "must be an address like 'Name <user@example.se>' on one line")
         }
         let ttl = try reader.integer("PORTIER_RESET_TOKEN_TTL", default: 3600, range: 60...86_400)
+        let resourcesDirectory = reader.string("PORTIER_RESOURCES_DIR")
+        if let resourcesDirectory, !ResourceLocation.holdsResources(resourcesDirectory) {
+            throw ConfigurationError(
+                variable: "PORTIER_RESOURCES_DIR",
+                reason: "must name Portier's Resources folder (with Views/, Localization/ and \(ResourceLocation.markerFile)); '\(resourcesDirectory)' has no \(ResourceLocation.markerFile)"
+            )
+        }
         let neutralDeadline = try reader.integer("PORTIER_RESET_NEUTRAL_DEADLINE_MS", default: 600, range: 100...10_000)
 
         var secretKey: ServerSecret?
@@ -156,6 +170,9 @@ extension PortierConfiguration {
             outboxLeaseDuration: TimeInterval(try reader.integer("PORTIER_OUTBOX_LEASE_SECONDS", default: 60, range: 10...3600)),
             metricsToken: reader.string("PORTIER_METRICS_TOKEN"),
             neutralResetDeadline: TimeInterval(neutralDeadline) / 1000,
+            resourcesDirectory: resourcesDirectory,
+            auditRetentionDays: try reader.integer("PORTIER_AUDIT_RETENTION_DAYS", default: 365, range: 1...36_500),
+            outboxRetentionDays: try reader.integer("PORTIER_OUTBOX_RETENTION_DAYS", default: 30, range: 1...3650),
             benchBareRouteFile: reader.string("PORTIER_BENCH_BARE_ROUTE")
         )
     }

@@ -34,6 +34,10 @@ enum CustomerAreaError: Error, Equatable {
     case messageMissing
     case messageTooLong
     case ticketNotFound(String)
+    /// ``TicketDesk/ticketsPerHour`` reached; a new one is possible in `minutes`.
+    case ticketLimitReached(minutes: Int)
+    /// ``TicketDesk/customerMessagesPerHour`` reached; the next message is possible in `minutes`.
+    case messageLimitReached(minutes: Int)
 
     // Invoices
     case invoiceWithoutLines
@@ -64,6 +68,8 @@ enum CustomerAreaError: Error, Equatable {
         case .subjectTooLong: "area.error.subject_too_long"
         case .messageMissing: "area.error.message_missing"
         case .messageTooLong: "area.error.message_too_long"
+        case .ticketLimitReached: "area.error.ticket_limit"
+        case .messageLimitReached: "area.error.message_limit"
         case .invoiceWithoutLines: "error.500"
         }
     }
@@ -71,7 +77,7 @@ enum CustomerAreaError: Error, Equatable {
     /// The message in the request's language.
     func message(for request: Request) -> String {
         switch self {
-        case .currentPasswordThrottled(let minutes):
+        case .currentPasswordThrottled(let minutes), .ticketLimitReached(let minutes), .messageLimitReached(let minutes):
             request.localized(catalogKey, String(minutes))
         case .passwordRejected(let problems):
             problems.map { request.localized($0.rawValue) }.joined(separator: " ")
@@ -86,7 +92,7 @@ extension CustomerAreaError: AbortError {
         switch self {
         case .notFound, .ticketNotFound: .notFound
         case .invoiceWithoutLines: .internalServerError
-        case .currentPasswordThrottled: .tooManyRequests
+        case .currentPasswordThrottled, .ticketLimitReached, .messageLimitReached: .tooManyRequests
         default: .unprocessableEntity
         }
     }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 /// Opens, answers and closes support tickets. Customer actions come from the Support pages; staff
 /// replies come from `portier tickets reply` (the staff area is still to come) and notify the
@@ -8,6 +9,11 @@ struct TicketDesk: Sendable {
     static let firstNumber = 1001
     static let maximumSubjectLength = 150
     static let maximumMessageLength = 10_000
+    /// New tickets a customer may open within ``writingWindow``.
+    static let ticketsPerHour = 10
+    /// Messages a customer may write within ``writingWindow`` (a new ticket's first one included).
+    static let customerMessagesPerHour = 60
+    static let writingWindow: TimeInterval = 60 * 60
 
     let database: any Database
     let clock: any AppClock
@@ -84,6 +90,7 @@ struct TicketDesk: Sendable {
         try await retryingOnConstraintFailure {
             try await database.writeTransaction { database in
                 let now = clock.now()
+                try await Self.checkWritingLimits(for: customerID, opensTicket: true, now: now, on: database)
                 let highest = try await Ticket.query(on: database).max(\.$number)
                 let ticket = Ticket(
                     customerID: customerID, number: max((highest ?? 0) + 1, Self.firstNumber),
@@ -104,6 +111,7 @@ struct TicketDesk: Sendable {
         try await retryingOnConstraintFailure {
             try await database.writeTransaction { database in
                 let now = clock.now()
+                try await Self.checkWritingLimits(for: ticket.$customer.id, opensTicket: false, now: now, on: database)
                 let position = try await TicketMessage.nextPosition(in: ticketID, on: database)
                 try await TicketMessage(ticketID: ticketID, position: position, author: .customer, body: body, now: now).create(on: database)
                 try await Ticket.query(on: database)
@@ -114,6 +122,43 @@ struct TicketDesk: Sendable {
                     .update()
             }
         }
+    }
+
+    /// Refuses the customer's next ticket or message when the last hour already holds
+    /// ``ticketsPerHour`` tickets or ``customerMessagesPerHour`` messages of theirs, saying when
+    /// the oldest of them leaves the window. Runs first in the writing transaction, which holds
+    /// the customer's writing lock (SQLite: the database's write lock; PostgreSQL: an advisory
+    /// lock per customer), so concurrent requests count one after the other and cannot overshoot.
+    static func checkWritingLimits(for customerID: UUID, opensTicket: Bool, now: Date, on database: any Database) async throws {
+        if let sql = database as? any SQLDatabase, sql.dialect.name == "postgresql" {
+            try await sql.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: "ticket-writing:" + customerID.uuidString), 0))").run()
+        }
+        let windowStart = now.addingTimeInterval(-writingWindow)
+        if opensTicket {
+            let opened = try await Ticket.query(for: customerID, on: database)
+                .filter(\.$createdAt > windowStart)
+                .all(\.$createdAt)
+            if let minutes = minutesUntilBelow(ticketsPerHour, times: opened, now: now) {
+                throw CustomerAreaError.ticketLimitReached(minutes: minutes)
+            }
+        }
+        let written = try await TicketMessage.query(on: database)
+            .join(Ticket.self, on: \TicketMessage.$ticket.$id == \Ticket.$id)
+            .filter(Ticket.self, \.$customer.$id == customerID)
+            .filter(\.$author == .customer)
+            .filter(\.$createdAt > windowStart)
+            .all(\.$createdAt)
+        if let minutes = minutesUntilBelow(customerMessagesPerHour, times: written, now: now) {
+            throw CustomerAreaError.messageLimitReached(minutes: minutes)
+        }
+    }
+
+    /// `nil` while `times` (within the window) hold fewer than `limit`; else the whole minutes
+    /// until enough of them are older than the window for one more.
+    static func minutesUntilBelow(_ limit: Int, times: [Date], now: Date) -> Int? {
+        guard times.count >= limit else { return nil }
+        let freedAt = times.sorted()[times.count - limit].addingTimeInterval(writingWindow)
+        return max(1, Int((freedAt.timeIntervalSince(now) / 60).rounded(.up)))
     }
 
     func close(_ ticket: Ticket) async throws {

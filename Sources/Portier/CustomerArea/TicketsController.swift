@@ -128,7 +128,13 @@ struct TicketsController: RouteCollection {
             return try await renderNew(request, customerID: customerID, draft: draft, errors: errors, status: .unprocessableEntity)
         case .success(let valid):
             let desk = TicketDesk(database: request.db, services: request.portier, catalogs: request.application.catalogs)
-            let ticket = try await desk.open(valid, for: customerID, serviceID: serviceID)
+            let ticket: Ticket
+            do {
+                ticket = try await desk.open(valid, for: customerID, serviceID: serviceID)
+            } catch let error as CustomerAreaError where error.status == .tooManyRequests {
+                let errors = NewTicketContext.Errors(message: error.message(for: request))
+                return try await renderNew(request, customerID: customerID, draft: draft, errors: errors, status: error.status)
+            }
             return request.redirect(to: AreaNotice.ticketCreated.path(SitePath.ticket(try ticket.requireID())), redirectType: .normal)
         }
     }
@@ -153,7 +159,7 @@ struct TicketsController: RouteCollection {
         do {
             try await desk.addCustomerReply(text, to: ticket)
         } catch let error as CustomerAreaError {
-            return try await renderTicket(request, ticket: ticket, notice: nil, reply: text, replyError: error.message(for: request), status: .unprocessableEntity)
+            return try await renderTicket(request, ticket: ticket, notice: nil, reply: text, replyError: error.message(for: request), status: error.status)
         }
         return request.redirect(to: AreaNotice.ticketReplied.path(SitePath.ticket(try ticket.requireID())), redirectType: .normal)
     }

@@ -1,6 +1,7 @@
 import Crypto
 import Fluent
 import Foundation
+import Vapor
 
 /// "Hjälpte den här guiden dig?": one vote per visitor and guide, changeable; the guide's yes/no
 /// counts are recounted from the votes so they can never drift.
@@ -33,4 +34,28 @@ struct GuideFeedback {
                 .update()
         }
     }
+}
+
+extension GuideFeedback {
+    /// Comments ("what was missing?") one client address may send within an hour.
+    static let commentsPerAddressAndHour = 20
+
+    /// Counts a comment from the request's client address (IPv6: its /64) before it is stored, in
+    /// one atomic reservation; returns the whole minutes until the address may comment again when
+    /// it has used its hour's allowance, else `nil` (and the comment is counted). Votes without a
+    /// comment are not limited.
+    static func reserveComment(for request: Request) async throws -> Int? {
+        let key = "feedback:comment:ip:" + request.clientThrottleKey
+        let decision = try await Throttle(database: request.db).reserve(key, policy: .guideCommentsPerAddress, now: request.portier.clock.now())
+        guard case .refused(let retryAfter) = decision else { return nil }
+        return max(1, Int((retryAfter / 60).rounded(.up)))
+    }
+}
+
+extension ThrottlePolicy {
+    /// After ``GuideFeedback/commentsPerAddressAndHour`` comments, an address waits an hour
+    /// from its last one; an hour without comments starts the count again.
+    static let guideCommentsPerAddress = ThrottlePolicy(
+        freeFailures: GuideFeedback.commentsPerAddressAndHour, window: 60 * 60, baseDelay: 60 * 60, maxDelay: 60 * 60
+    )
 }

@@ -166,8 +166,17 @@ struct HelpCenterController: RouteCollection {
         }
         let form = try request.content.decode(GuideFeedbackForm.self)
         guard ["ja", "nej"].contains(form.helpful) else { throw Abort(.badRequest) }
-        let comment = form.comment?.trimmingCharacters(in: .whitespacesAndNewlines).prefix(1000).description
+        let comment = form.comment.map { PlainText.withoutControlCharacters($0, keepingLineBreaks: true) }?
+            .trimmingCharacters(in: .whitespacesAndNewlines).prefix(1000).description
         let voter = request.cookie(GuideFeedback.voterCookie) ?? request.portier.random.makeToken()
+        if comment?.isEmpty == false, let minutes = try await GuideFeedback.reserveComment(for: request) {
+            let context = ErrorPageContext(
+                layout: LayoutContext(request: request, titleKey: "error.title"),
+                status: Int(HTTPStatus.tooManyRequests.code),
+                message: request.localized("help.feedback.throttled", String(minutes))
+            )
+            return try await request.renderPage("Site/error", context, status: .tooManyRequests)
+        }
         try await GuideFeedback(database: request.db).vote(
             guideID: try guide.requireID(), voter: voter, isHelpful: form.helpful == "ja",
             comment: comment?.isEmpty == false ? comment : nil, at: request.portier.clock.now()
@@ -184,7 +193,7 @@ struct HelpCenterController: RouteCollection {
     /// synchronously like `guideFromMemoryOrRender`; else `search`.
     @Sendable
     func searchFromMemoryOrRender(request: Request) -> EventLoopFuture<Response> {
-        let query = String((request.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
+        let query = HelpSearch.normalizedQuery(request.query[String.self, at: "q"] ?? "")
         let key = HelpSearchCache.Key(language: request.language, query: query, isLoggedIn: request.auth.has(AuthenticatedCustomer.self))
         if !query.isEmpty, let page = request.application.helpSearchCache.page(for: key, token: request.csrfToken ?? "") {
             return request.eventLoop.makeSucceededFuture(Response.uncachedPage(page))

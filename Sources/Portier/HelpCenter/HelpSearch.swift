@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 /// Search as the reader sees it: ranked guides with snippets, falling back to the other
 /// language when the reader's own has no match, and a record of searches that found nothing.
@@ -27,16 +28,32 @@ struct HelpSearch {
         }
     }
 
+    /// Counts a search that found nothing: one row per language and normalized query, its counter
+    /// raised by a single upsert, so a scanner repeating itself adds no rows and concurrent
+    /// identical searches cannot collide on the unique index.
     func recordUnanswered(_ query: String, language: Language, at date: Date) async throws {
-        let normalized = query.lowercased()
-        if let existing = try await UnansweredSearch.query(on: database)
-            .filter(\.$language == language.rawValue).filter(\.$query == normalized).first() {
-            existing.searchCount += 1
-            existing.lastSearchedAt = date
-            try await existing.update(on: database)
-        } else {
-            try await UnansweredSearch(language: language.rawValue, query: normalized, at: date).create(on: database)
-        }
+        let normalized = Self.normalizedQuery(query).lowercased()
+        guard !normalized.isEmpty, let sql = database as? any SQLDatabase else { return }
+        try await sql.insert(into: UnansweredSearch.schema)
+            .columns("id", "language", "query", "search_count", "last_searched_at")
+            .values(SQLBind(UUID()), SQLBind(language.rawValue), SQLBind(normalized), SQLBind(1), SQLBind(date))
+            .onConflict(with: ["language", "query"]) { update in
+                update
+                    .set("search_count", to: SQLBinaryExpression(SQLColumn("search_count", table: UnansweredSearch.schema), .add, SQLLiteral.numeric("1")))
+                    .set(excludedValueOf: "last_searched_at")
+            }
+            .run()
+    }
+
+    /// Longer queries are cut: no guide title comes near it.
+    static let maximumQueryLength = 200
+
+    /// The query as searched, shown and recorded: control characters (a visitor's terminal
+    /// escape sequences) become spaces, runs of white space one space, at most
+    /// ``maximumQueryLength`` characters.
+    static func normalizedQuery(_ raw: String) -> String {
+        let words = PlainText.singleLine(raw).split(whereSeparator: \.isWhitespace)
+        return String(words.joined(separator: " ").prefix(maximumQueryLength)).trimmingCharacters(in: .whitespaces)
     }
 
     /// The hits' guides in rank order, only those in `language`.

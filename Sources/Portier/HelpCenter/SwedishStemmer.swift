@@ -1,3 +1,5 @@
+import Foundation
+
 /// The Snowball Swedish stemmer (suffix stripping in three steps), so that the definite and plural
 /// forms a Swedish reader types find each other: "lösenordet", "lösenorden" and "lösenord" all
 /// become "lösenord"; "domänen" and "domäner" become "domän". PostgreSQL's own `swedish`
@@ -53,10 +55,47 @@ enum SwedishStemmer {
         words(in: text).map(stem)
     }
 
+    /// Lower-cased runs of letters, digits and combining marks (each run with at least one letter
+    /// or digit), classified per Unicode scalar after canonical composition. Classifying whole
+    /// characters let syntax slip in: a character is a letter when its first scalar is, and a
+    /// Prepend letter (U+0D4E) joins the next scalar, a quote or `|` too, into one character;
+    /// such a word broke FTS5's `MATCH` and PostgreSQL's `to_tsquery`. No scalar kept here is
+    /// search syntax in either.
     static func words(in text: String) -> [String] {
-        text.lowercased()
-            .split { !($0.isLetter || $0.isNumber) }
-            .map(String.init)
+        var words: [String] = []
+        var word = String.UnicodeScalarView()
+        var hasLetterOrDigit = false
+        for scalar in text.lowercased().precomposedStringWithCanonicalMapping.unicodeScalars {
+            switch WordScalar(scalar) {
+            case .letterOrDigit:
+                word.append(scalar)
+                hasLetterOrDigit = true
+            case .mark:
+                word.append(scalar)
+            case .separator:
+                if hasLetterOrDigit { words.append(String(word)) }
+                word = String.UnicodeScalarView()
+                hasLetterOrDigit = false
+            }
+        }
+        if hasLetterOrDigit { words.append(String(word)) }
+        return words
+    }
+
+    private enum WordScalar {
+        case letterOrDigit, mark, separator
+
+        init(_ scalar: Unicode.Scalar) {
+            switch scalar.properties.generalCategory {
+            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+                 .decimalNumber, .letterNumber, .otherNumber:
+                self = .letterOrDigit
+            case .nonspacingMark, .spacingMark, .enclosingMark:
+                self = .mark
+            default:
+                self = .separator
+            }
+        }
     }
 
     /// R1: after the first non-vowel that follows a vowel, but at least three letters in.
