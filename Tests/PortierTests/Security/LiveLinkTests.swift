@@ -101,3 +101,46 @@ struct LiveLinkTests {
         }
     }
 }
+
+@Suite("Throttles after a reset; the server secret")
+struct ResetClearsThrottleTests {
+    @Test("A completed password reset clears the account's login counters")
+    func resetClearsCounters() async throws {
+        try await withPortierApp { context in
+            try await Fixtures.customer(context.app)
+            let stranger = TestBrowser(app: context.app)
+            for _ in 0..<ThrottlePolicy.loginPerAccount.freeFailures {
+                try await stranger.logIn(email: "kund@example.se", password: "fel gissning")
+            }
+            let blocked = try await TestBrowser(app: context.app).logIn(email: "kund@example.se", password: Fixtures.password)
+            #expect(blocked.status == .tooManyRequests)
+
+            let owner = TestBrowser(app: context.app)
+            try await owner.get("/glomt-losenord")
+            try await owner.post("/glomt-losenord", ["email": "kund@example.se"])
+            let path = try #require(try await OutboxReader.resetPath(context.app, to: "kund@example.se"))
+            try await owner.get(path)
+            try await owner.post(path, ["password": "ett nytt långt lösenord 5", "password_confirmation": "ett nytt långt lösenord 5"])
+
+            let after = try await TestBrowser(app: context.app).logIn(email: "kund@example.se", password: "ett nytt långt lösenord 5")
+            #expect(after.status == .seeOther)
+        }
+    }
+
+    @Test("portier secret generate prints 32 random bytes in base64, new each time")
+    func secretGenerate() async throws {
+        try await withPortierApp { context in
+            var printed: [String] = []
+            for _ in 0..<2 {
+                let console = RecordingConsole()
+                var command = CommandContext(console: console, input: CommandInput(arguments: ["portier", "generate"]))
+                command.application = context.app
+                try await SecretCommand().run(using: &command)
+                printed.append(console.text.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+
+            #expect(printed.allSatisfy { ServerSecret(base64: $0)?.bytes.count == 32 })
+            #expect(printed[0] != printed[1])
+        }
+    }
+}
