@@ -41,6 +41,7 @@ let package = Package(
                 .target(name: "PortierDKIM"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                .target(name: "PortierQR"),
             ],
             swiftSettings: swiftSettings
         ),

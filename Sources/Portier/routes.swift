@@ -6,6 +6,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: MetricsController())
     try app.register(collection: SiteController())
     try app.register(collection: LoginController())
+    try app.register(collection: SecondFactorController())
     try app.register(collection: RecoveryController())
     try app.register(collection: HelpCenterController())
     try app.register(collection: EmailConfirmationController())
@@ -16,6 +17,7 @@ func routes(_ app: Application) throws {
     try customerArea.register(collection: InvoicesController())
     try customerArea.register(collection: TicketsController())
     try customerArea.register(collection: ContactDetailsController())
+    try customerArea.register(collection: SecurityController())
     // Benchmarks only: the same bytes as a guide page, from memory (bench/guide-vs-static).
     if let file = app.portier.configuration.benchBareRouteFile {
         try registerBenchBareRoute(app, file: file)

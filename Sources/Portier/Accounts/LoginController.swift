@@ -54,9 +54,15 @@ struct LoginController: RouteCollection {
         switch outcome {
         case .succeeded(let customerID):
             guard let customer = try await Customer.find(customerID, on: request.db) else { throw Abort(.internalServerError) }
-            let response = request.redirect(to: next ?? SitePath.customerArea.path, redirectType: .normal)
-            try await SessionManager(request: request).start(for: customer, on: response)
-            request.rememberDevice(for: customerID, on: response)
+            return try await LoginCompletion(request: request).complete(customer: customer, strength: .password, next: next)
+        case .secondFactorRequired(let customerID):
+            guard let customer = try await Customer.find(customerID, on: request.db) else { throw Abort(.internalServerError) }
+            // A browser remembered after an earlier code (and since the last password change) skips it.
+            if try await request.isRememberedDevice(for: .customer(customerID), notBefore: customer.passwordChangedAt) {
+                return try await LoginCompletion(request: request).complete(customer: customer, strength: .secondFactor, next: next, method: "remembered device")
+            }
+            let response = request.redirect(to: SitePath.secondFactor(next: next), redirectType: .normal)
+            try await SessionManager(request: request).start(for: customer, strength: .password, isSecondFactorPending: true, on: response)
             return response
         case .failed:
             return try await render(request, email: email, next: next, error: request.localized("login.error.invalid"), status: .unauthorized)
@@ -98,6 +104,7 @@ extension LoginService.Outcome {
     var metricsOutcome: PortierMetrics.LoginOutcome {
         switch self {
         case .succeeded: .succeeded
+        case .secondFactorRequired: .secondFactorRequired
         case .failed: .failed
         case .throttled: .throttled
         case .overloaded: .overloaded

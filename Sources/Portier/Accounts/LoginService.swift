@@ -4,11 +4,13 @@ import Vapor
 /// Decides one login attempt (DESIGN § 4): the attempt is counted *before* the password is
 /// hashed, so concurrency cannot multiply guesses; a browser that has logged in to the account
 /// before counts against its own allowance (device cookie), every other one against the account's
-/// and its address's; unknown accounts get the same hashing work; every outcome is audited; legacy
+/// and its address's; unknown accounts get the same hashing work; every outcome is audited (a success by `LoginCompletion`); legacy
 /// or outdated hashes are upgraded on success.
 struct LoginService {
     enum Outcome: Equatable {
         case succeeded(customerID: UUID)
+        /// The password was right; two-step verification is on, so a code is due next.
+        case secondFactorRequired(customerID: UUID)
         case failed
         case throttled(retryAfter: TimeInterval)
         /// Too many password checks are waiting; nothing was counted against the account.
@@ -66,7 +68,11 @@ struct LoginService {
             customer.passwordHash = try await hasher.hash(password)
             try await customer.update(on: request.db)
         }
-        try await request.audit(.loginSucceeded, customerID: customerID, email: email)
+        // The login itself is audited when the session starts (`LoginCompletion`).
+        if try await request.twoStep.isEnabled(for: .customer(customerID), on: request.db) {
+            try await request.audit(.secondFactorRequired, customerID: customerID, email: email)
+            return .secondFactorRequired(customerID: customerID)
+        }
         return .succeeded(customerID: customerID)
     }
 }

@@ -76,7 +76,7 @@ struct CustomerAreaMails: Sendable {
         )
     }
 
-    private func compose(
+    func compose(
         to recipient: MailAddress, name: String, language: Language,
         subjectKey: String, subjectArguments: [String] = [],
         paragraphs: [String], quote: String? = nil,
@@ -124,7 +124,7 @@ struct CustomerAreaMails: Sendable {
         )
     }
 
-    private func text(_ key: String, _ language: Language, _ arguments: String...) -> String {
+    func text(_ key: String, _ language: Language, _ arguments: String...) -> String {
         catalogs.string(key, language: language, arguments: arguments)
     }
 

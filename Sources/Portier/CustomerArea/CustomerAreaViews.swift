@@ -158,6 +158,11 @@ enum AreaNotice: String, CaseIterable {
     case ticketCreated = "ticket-created"
     case ticketReplied = "ticket-replied"
     case ticketClosed = "ticket-closed"
+    case twoStepEnabled = "two-step-enabled"
+    case twoStepDisabled = "two-step-disabled"
+    case backupCodesReplaced = "backup-codes-replaced"
+    case sessionEnded = "session-ended"
+    case otherSessionsEnded = "other-sessions-ended"
 
     var catalogKey: String { "area.notice." + rawValue.replacingOccurrences(of: "-", with: "_") }
 

@@ -21,5 +21,7 @@ enum PortierMigrations {
         UpdateThrottleCounterAddLastDecision(),
         CreateStaffMember(),
         ReplaceSessionsWithAuthSessions(),
+        CreateTOTPCredential(),
+        CreateBackupCode(),
     ]
 }

@@ -12,7 +12,10 @@ import Vapor
 public final class PortierMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
 
-    public enum LoginOutcome: String, CaseIterable, Sendable { case succeeded, failed, throttled, overloaded }
+    public enum LoginOutcome: String, CaseIterable, Sendable {
+        case succeeded, failed, throttled, overloaded
+        case secondFactorRequired = "second_factor_required"
+    }
     public enum ResetOutcome: String, CaseIterable, Sendable { case sent, unknownEmail = "unknown_email", throttled }
 
     private let logins: [LoginOutcome: Prometheus.Counter]

@@ -86,13 +86,15 @@ struct RecoveryController: RouteCollection {
 
     private func renderResetForm(_ request: Request, token: String, row: PasswordResetToken, problems: [PasswordPolicy.Problem], status: HTTPStatus = .ok) async throws -> Response {
         let isInitial = row.purpose == PasswordResetToken.Purpose.setInitial.rawValue
+        let hasTwoStep = try await request.twoStep.isEnabled(for: .customer(try row.customer.requireID()), on: request.db)
         let context = ResetPasswordContext(
             layout: LayoutContext(request: request, titleKey: isInitial ? "reset.title_initial" : "reset.title"),
             token: token,
             email: row.customer.email,
             isInitialPassword: isInitial,
             problems: problems.map { request.localized($0.rawValue) },
-            minimumLength: PasswordPolicy.minimumLength
+            minimumLength: PasswordPolicy.minimumLength,
+            hasTwoStep: hasTwoStep
         )
         return try await request.renderPage("Recovery/reset", context, status: status)
     }

@@ -6,7 +6,9 @@ struct RecoveryMails {
     let catalogs: Catalogs
     let configuration: PortierConfiguration
 
-    func resetLink(to customer: Customer, link: String, validFor lifetime: TimeInterval, purpose: PasswordResetToken.Purpose = .reset) throws -> OutgoingMail {
+    /// `hasTwoStep`: the mail says that the login after the reset still asks for a code, and whom
+    /// to contact when the phone and the backup codes are both lost.
+    func resetLink(to customer: Customer, link: String, validFor lifetime: TimeInterval, purpose: PasswordResetToken.Purpose = .reset, hasTwoStep: Bool = false) throws -> OutgoingMail {
         let language = customer.preferredLanguage
         let minutes = String(Int((lifetime / 60).rounded()))
         let prefix = purpose == .reset ? "mail.reset" : "mail.set_initial"
@@ -17,10 +19,9 @@ struct RecoveryMails {
                 text(prefix + ".intro", language),
             ],
             action: (label: text(prefix + ".button", language), url: link),
-            closing: [
-                text("mail.reset.validity", language, minutes),
-                text("mail.reset.not_you", language, configuration.contactEmail),
-            ]
+            closing: [text("mail.reset.validity", language, minutes)]
+                + (hasTwoStep ? [text("mail.reset.two_step", language, configuration.contactEmail, configuration.contactPhone)] : [])
+                + [text("mail.reset.not_you", language, configuration.contactEmail)]
         )
         mail.carriesSecretLink = true
         return mail

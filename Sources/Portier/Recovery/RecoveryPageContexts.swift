@@ -23,6 +23,8 @@ struct ResetPasswordContext: PageContext {
     let isInitialPassword: Bool
     let problems: [String]
     let minimumLength: Int
+    /// Two-step verification is on: the page says the login afterwards still asks for a code.
+    var hasTwoStep = false
 }
 
 struct InvalidResetLinkContext: PageContext {

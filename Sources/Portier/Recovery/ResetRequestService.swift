@@ -50,10 +50,11 @@ struct ResetRequestService {
         let mails = RecoveryMails(catalogs: request.application.catalogs, configuration: services.configuration)
         let clientIP = request.clientIP
         let userAgent = request.headers.first(name: .userAgent)
+        let hasTwoStep = try await request.twoStep.isEnabled(for: .customer(customerID), on: request.db)
         try await request.db.writeTransaction { database in
             let issuer = ResetLinkIssuer(services: services)
             let token = try await issuer.issue(for: customerID, purpose: .reset, on: database)
-            let mail = try mails.resetLink(to: customer, link: issuer.link(for: token), validFor: services.configuration.resetTokenLifetime)
+            let mail = try mails.resetLink(to: customer, link: issuer.link(for: token), validFor: services.configuration.resetTokenLifetime, hasTwoStep: hasTwoStep)
             try await Outbox.enqueue(mail, on: database, now: now)
             try await AuditEvent(kind: .passwordResetRequested, occurredAt: now, customerID: customerID, email: email, ipAddress: clientIP, userAgent: userAgent).create(on: database)
         }

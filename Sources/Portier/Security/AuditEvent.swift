@@ -25,6 +25,17 @@ public final class AuditEvent: Model, @unchecked Sendable {
         /// A wrong current password when changing the e-mail address or the password.
         case currentPasswordRejected = "current_password.rejected"
         case currentPasswordThrottled = "current_password.throttled"
+        /// The password was right and a second factor is due (`/logga-in/kod`).
+        case secondFactorRequired = "login.second_factor_required"
+        case secondFactorFailed = "login.second_factor_failed"
+        case secondFactorThrottled = "login.second_factor_throttled"
+        case twoStepEnabled = "two_step.enabled"
+        case twoStepDisabled = "two_step.disabled"
+        case backupCodesReplaced = "backup_codes.replaced"
+        case backupCodeUsed = "backup_code.used"
+        /// A session ended from "Inloggade enheter" (one, or every other one).
+        case sessionEnded = "session.ended"
+        case otherSessionsEnded = "session.others_ended"
     }
 
     @ID(key: .id) public var id: UUID?

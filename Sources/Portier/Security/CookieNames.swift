@@ -17,6 +17,7 @@ struct CookieNames {
     var staffSession: String { prefixed("portier_staff_session") }
     var csrf: String { prefixed("portier_csrf") }
     var device: String { prefixed(DeviceCookie.baseName) }
+    var rememberedDevice: String { prefixed(RememberedDeviceCookie.baseName) }
 
     func makeCookie(value: String, maxAge: Int? = nil) -> HTTPCookies.Value {
         HTTPCookies.Value(string: value, maxAge: maxAge, path: "/", isSecure: isSecure, isHTTPOnly: true, sameSite: .lax)

@@ -18,6 +18,13 @@ enum SitePath: String, CaseIterable {
     case contactDetails = "kundavdelning/kontaktuppgifter"
     case changeEmail = "kundavdelning/kontaktuppgifter/e-post"
     case changePassword = "kundavdelning/kontaktuppgifter/losenord"
+    case security = "kundavdelning/sakerhet"
+    case twoStepStart = "kundavdelning/sakerhet/tvastegsverifiering"
+    case twoStepConfirm = "kundavdelning/sakerhet/tvastegsverifiering/bekrafta"
+    case twoStepDisable = "kundavdelning/sakerhet/tvastegsverifiering/stang-av"
+    case backupCodes = "kundavdelning/sakerhet/reservkoder"
+    case backupCodesDownload = "kundavdelning/sakerhet/reservkoder/ladda-ner"
+    case endOtherSessions = "kundavdelning/sakerhet/enheter/logga-ut-andra"
     case confirmEmail = "bekrafta-e-post"
     case help = "hjalp"
     case helpSearch = "hjalp/sok"
@@ -53,6 +60,21 @@ enum SitePath: String, CaseIterable {
         return query.isEmpty ? page : page + "?" + query.joined(separator: "&")
     }
 
+    /// The second-factor page that returns to `next` afterwards.
+    static func secondFactor(next: String?) -> String {
+        withLoginQuery(SitePath.secondFactor.path, next: next, notice: nil)
+    }
+
+    /// Säkerhet's list of security events, page `page` (from 1).
+    static func securityEvents(page: Int) -> String {
+        page <= 1 ? SitePath.security.path + "#handelser" : SitePath.security.path + "?sida=\(page)#handelser"
+    }
+
+    /// Ends one session from "Inloggade enheter".
+    static func endSession(_ id: UUID) -> String {
+        SitePath.security.path + "/enheter/" + id.uuidString.lowercased() + "/logga-ut"
+    }
+
     /// The reset page for a raw link token.
     static func resetPassword(token: String) -> String {
         SitePath.resetPassword.path + "/" + token
@@ -86,6 +108,14 @@ struct SitePaths: Encodable {
     let contactDetails = SitePath.contactDetails.path
     let changeEmail = SitePath.changeEmail.path
     let changePassword = SitePath.changePassword.path
+    let security = SitePath.security.path
+    let secondFactor = SitePath.secondFactor.path
+    let twoStepStart = SitePath.twoStepStart.path
+    let twoStepConfirm = SitePath.twoStepConfirm.path
+    let twoStepDisable = SitePath.twoStepDisable.path
+    let backupCodes = SitePath.backupCodes.path
+    let backupCodesDownload = SitePath.backupCodesDownload.path
+    let endOtherSessions = SitePath.endOtherSessions.path
     let help = SitePath.help.path
     let helpSearch = SitePath.helpSearch.path
     let contact = SitePath.contact.path
