@@ -53,9 +53,10 @@ struct HealthTests {
             #expect(report.status == "ready")
 
             let mail = OutgoingMail(to: try MailAddress(email: "kund@example.se"), subject: "Väntar", textBody: "x", htmlBody: "<p>x</p>")
-            let id = try await Outbox.enqueue(mail, on: context.app.db, now: context.clock.now().addingTimeInterval(-11 * 60))
+            // Due only in an hour (so the running worker leaves it alone), written 11 minutes ago.
+            let id = try await Outbox.enqueue(mail, on: context.app.db, now: context.clock.now().addingTimeInterval(3600))
             try await OutboxMessage.query(on: context.app.db).filter(\.$id == id)
-                .set(\.$nextAttemptAt, to: context.clock.now().addingTimeInterval(3600)).update()
+                .set(\.$createdAt, to: context.clock.now().addingTimeInterval(-11 * 60)).update()
             let (stale, staleReport) = try await readiness(context.app)
             await worker.stop()
 
