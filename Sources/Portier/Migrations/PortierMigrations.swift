@@ -21,5 +21,6 @@ enum PortierMigrations {
         UpdateThrottleCounterAddLastDecision(),
         CreateStaffMember(),
         ReplaceSessionsWithAuthSessions(),
+        DropGuideSearchIndex(),
     ]
 }
