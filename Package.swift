@@ -42,6 +42,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .target(name: "PortierQR"),
+                .target(name: "PortierSearch"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -9,7 +9,7 @@
 # - Ett ord kan skrivas med flera ord ("mina sidor"): det hittas när besökaren skriver dem i
 #   följd, med eller utan mellanslag.
 # - Rader som börjar med # är kommentarer. Tomma rader hoppas över.
-# - Ändringar gäller när sökindexet byggs om (vid guideimport eller omstart).
+# - Ändringar gäller när sökindexet byggs om: vid start, vid guideimport och var tionde minut.
 
 e-post, epost, mail, mejl, e-mail, email
 e-postadress, mailadress, mejladress, emailadress

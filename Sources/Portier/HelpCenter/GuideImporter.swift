@@ -4,7 +4,8 @@ import Foundation
 import Vapor
 
 /// Loads `Resources/Guides` into the database: adds new guides, updates changed ones (rendering
-/// their HTML and search entry again), and removes guides whose files are gone.
+/// their HTML again), and removes guides whose files are gone. The search index is built from the
+/// result afterwards (`importGuides`, `GuideSearchEngine`).
 struct GuideImporter {
     struct Report: Equatable, CustomStringConvertible {
         var added: [String] = []
@@ -65,11 +66,9 @@ struct GuideImporter {
                     guide.notHelpfulCount = 0
                 }
                 try await guide.save(on: database)
-                try await GuideSearchIndex(database: database).replace(guideID: try guide.requireID(), title: source.title, keywords: source.keywords, body: output.text, language: source.language)
                 if isNew { report.added.append(source.path) } else { report.updated.append(source.path) }
             }
             for guide in existingByKey.values {
-                try await GuideSearchIndex(database: database).remove(guideID: try guide.requireID())
                 try await guide.delete(on: database)
                 report.removed.append(guide.sourcePath)
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Vapor
 
 struct GuideLink: Encodable {
     let title: String
@@ -55,11 +56,31 @@ struct SearchResult: Encodable {
     let snippetHTML: String
 }
 
+/// "Menade du …?": a query that finds something, for one that found nothing.
+struct SearchProposal: Encodable {
+    let query: String
+    let url: String
+}
+
 struct HelpSearchContext: PageContext {
     var layout: LayoutContext
     let query: String
     let results: [SearchResult]
     let hasSearched: Bool
+    var proposal: SearchProposal? = nil
+}
+
+/// A guide proposed while the visitor types (`SitePath.helpSuggestions`).
+struct SearchSuggestion: Content, Equatable {
+    let title: String
+    let url: String
+    let category: String
+}
+
+/// The JSON answer of `SitePath.helpSuggestions`: `{"query": …, "results": [{title, url, category}]}`.
+struct SearchSuggestions: Content {
+    let query: String
+    let results: [SearchSuggestion]
 }
 
 struct GuideFeedbackForm: Decodable {

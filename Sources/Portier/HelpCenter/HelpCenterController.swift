@@ -7,6 +7,7 @@ struct HelpCenterController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(SitePath.help.components, use: start)
         routes.get(SitePath.helpSearch.components, use: searchFromMemoryOrRender)
+        routes.get(SitePath.helpSuggestions.components, use: suggestions)
         routes.get(SitePath.helpMedia.components + [":language", ":category", "images", ":file"], use: media)
         routes.get(SitePath.help.components + [":category"], use: category)
         routes.get(SitePath.help.components + [":category", ":guide"], use: guideFromMemoryOrRender)
@@ -194,7 +195,10 @@ struct HelpCenterController: RouteCollection {
     @Sendable
     func searchFromMemoryOrRender(request: Request) -> EventLoopFuture<Response> {
         let query = HelpSearch.normalizedQuery(request.query[String.self, at: "q"] ?? "")
-        let key = HelpSearchCache.Key(language: request.language, query: query, isLoggedIn: request.auth.has(AuthenticatedCustomer.self))
+        let key = HelpSearchCache.Key(
+            language: request.language, query: query, isLoggedIn: request.auth.has(AuthenticatedCustomer.self),
+            indexGeneration: request.application.guideSearchEngine.snapshot?.generation ?? 0
+        )
         if !query.isEmpty, let page = request.application.helpSearchCache.page(for: key, token: request.csrfToken ?? "") {
             return request.eventLoop.makeSucceededFuture(Response.uncachedPage(page))
         }
@@ -204,16 +208,20 @@ struct HelpCenterController: RouteCollection {
     private func search(_ request: Request, query: String, key: HelpSearchCache.Key) async throws -> Response {
         let cache = request.application.helpSearchCache
         let token = request.csrfToken ?? ""
+        let search = HelpSearch(database: request.db, engine: request.application.guideSearchEngine)
         var results: [SearchResult] = []
+        var proposal: SearchProposal?
         if !query.isEmpty {
-            results = try await HelpSearch(database: request.db).results(for: query, language: request.language)
+            results = try await search.results(for: query, language: request.language)
             if results.isEmpty {
-                try await HelpSearch(database: request.db).recordUnanswered(query, language: request.language, at: request.portier.clock.now())
+                proposal = try await search.proposal(for: query, language: request.language)
+                    .map { SearchProposal(query: $0, url: SitePath.helpSearch(query: $0)) }
+                try await search.recordUnanswered(query, language: request.language, at: request.portier.clock.now())
             }
         }
         var layout = LayoutContext(request: request, titleKey: "help.search.title")
         if !query.isEmpty { layout.title = request.localized("help.search.title_for", query) }
-        let context = HelpSearchContext(layout: layout, query: query, results: results, hasSearched: !query.isEmpty)
+        let context = HelpSearchContext(layout: layout, query: query, results: results, hasSearched: !query.isEmpty, proposal: proposal)
         guard !results.isEmpty else {
             return try await request.renderPage("HelpCenter/search", context)
         }
@@ -224,6 +232,38 @@ struct HelpCenterController: RouteCollection {
         cache.store(html, for: key)
         return Response.uncachedPage(TokenizedPage(html: html).body(with: token))
     }
+
+    /// Guide titles for what a visitor is typing in the search box (`help-search.js`): JSON,
+    /// at most five, nothing below two letters. The same for everyone who asks the same URL (the
+    /// language is in it as `lang`), so browsers and shared caches may keep it for a minute, and
+    /// no cookie is set. Synchronous when the index is built, like `guideFromMemoryOrRender`.
+    @Sendable
+    func suggestions(request: Request) -> EventLoopFuture<Response> {
+        let query = String((request.query[String.self, at: "q"] ?? "").prefix(200))
+        let requested = request.query[String.self, at: "lang"].flatMap(Language.init(rawValue:))
+        let language = requested ?? request.language
+        request.csrfToken = nil  // nothing here needs one: CSRFMiddleware sets no cookie
+        @Sendable func respond(_ snapshot: GuideSearchEngine.Snapshot) throws -> Response {
+            let body = SearchSuggestions(query: query, results: HelpSearch.suggestions(for: query, language: language, in: snapshot))
+            let response = Response(status: .ok)
+            try response.content.encode(body, as: .json)
+            response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=\(Self.suggestionsCacheLifetime)")
+            if requested == nil {
+                // The language came from the visitor's cookie or browser.
+                response.headers.replaceOrAdd(name: .vary, value: "Cookie, Accept-Language")
+            }
+            return response
+        }
+        if let snapshot = request.application.guideSearchEngine.snapshot {
+            return request.eventLoop.makeCompletedFuture(withResultOf: { try respond(snapshot) })
+        }
+        return request.eventLoop.makeFutureWithTask {
+            try respond(try await request.application.guideSearchEngine.snapshot(on: request.db))
+        }
+    }
+
+    /// Seconds browsers and shared caches may keep an answer of `suggestions`.
+    static let suggestionsCacheLifetime = 60
 
     @Sendable
     func media(request: Request) async throws -> Response {

@@ -1,30 +1,64 @@
 import Fluent
 import Foundation
 import SQLKit
+import PortierSearch
 
-/// Search as the reader sees it: ranked guides with snippets, falling back to the other
-/// language when the reader's own has no match, and a record of searches that found nothing.
+/// Search as the reader sees it: ranked guides with snippets from the in-memory index
+/// (`GuideSearchEngine`), falling back to the other language when the reader's own has no match,
+/// "Menade du …?" when neither has one, and a record of searches that found nothing.
 struct HelpSearch {
     let database: any Database
+    let engine: GuideSearchEngine
 
+    /// Results as the results page lists them.
     func results(for query: String, language: Language) async throws -> [SearchResult] {
-        let index = GuideSearchIndex(database: database)
-        var searchLanguage = language
-        var hits = try await index.search(query, language: language)
-        var guides = try await load(hits, language: language)
-        if guides.isEmpty {
-            searchLanguage = language == .swedish ? .english : .swedish
-            hits = try await index.search(query, language: searchLanguage)
-            guides = try await load(hits, language: searchLanguage)
+        let snapshot = try await engine.snapshot(on: database)
+        for searchLanguage in [language, language.other] {
+            let hits = snapshot.index.search(query, language: searchLanguage.searchLanguage)
+            if !hits.isEmpty {
+                return Self.results(hits, language: searchLanguage, in: snapshot)
+            }
         }
-        let stems = Set(GuideSearchIndex.stems(query, language: searchLanguage))
-        return guides.map { guide in
-            SearchResult(
-                title: guide.title,
-                url: HelpCenterController.url(category: guide.category.slug, guide: guide.slug),
-                category: guide.category.title,
-                snippetHTML: SearchSnippet.make(text: guide.bodyText, queryStems: stems, language: searchLanguage)
-            )
+        return []
+    }
+
+    /// The nearest query that finds something, for a query that found nothing: in the reader's
+    /// language, else in the other one.
+    func proposal(for query: String, language: Language) async throws -> String? {
+        let snapshot = try await engine.snapshot(on: database)
+        for searchLanguage in [language, language.other] {
+            if let proposal = snapshot.index.didYouMean(query, language: searchLanguage.searchLanguage) {
+                return proposal
+            }
+        }
+        return nil
+    }
+
+    /// Up to `limit` guides for what a visitor has typed so far (from two letters), in the
+    /// reader's language, else the other one. Nothing is recorded: the visitor is still typing.
+    static func suggestions(for prefix: String, language: Language, limit: Int = 5, in snapshot: GuideSearchEngine.Snapshot) -> [SearchSuggestion] {
+        for searchLanguage in [language, language.other] {
+            let hits = snapshot.index.instant(prefix, language: searchLanguage.searchLanguage, limit: limit)
+            let suggestions = hits.compactMap { hit in
+                snapshot.guides[hit.id].map { SearchSuggestion(title: $0.title, url: $0.url, category: $0.categoryTitle) }
+            }
+            if !suggestions.isEmpty { return suggestions }
+        }
+        return []
+    }
+
+    static func results(_ hits: [SearchHit], language: Language, in snapshot: GuideSearchEngine.Snapshot) -> [SearchResult] {
+        hits.compactMap { hit in
+            guard let guide = snapshot.guides[hit.id] else { return nil }
+            // Words recur in a text ("du", "och"); each is looked up once.
+            var isHighlighted: [String: Bool] = [:]
+            let snippet = SearchSnippet.make(text: guide.bodyText) { word in
+                if let known = isHighlighted[word] { return known }
+                let highlighted = snapshot.index.highlights(word, in: hit, language: language.searchLanguage)
+                isHighlighted[word] = highlighted
+                return highlighted
+            }
+            return SearchResult(title: guide.title, url: guide.url, category: guide.categoryTitle, snippetHTML: snippet)
         }
     }
 
@@ -54,17 +88,5 @@ struct HelpSearch {
     static func normalizedQuery(_ raw: String) -> String {
         let words = PlainText.singleLine(raw).split(whereSeparator: \.isWhitespace)
         return String(words.joined(separator: " ").prefix(maximumQueryLength)).trimmingCharacters(in: .whitespaces)
-    }
-
-    /// The hits' guides in rank order, only those in `language`.
-    private func load(_ hits: [GuideSearchIndex.Hit], language: Language) async throws -> [Guide] {
-        guard !hits.isEmpty else { return [] }
-        let guides = try await Guide.query(on: database)
-            .filter(\.$id ~~ hits.map(\.guideID))
-            .filter(\.$language == language.rawValue)
-            .with(\.$category)
-            .all()
-        let byID = Dictionary(uniqueKeysWithValues: guides.compactMap { guide in guide.id.map { ($0, guide) } })
-        return hits.compactMap { byID[$0.guideID] }
     }
 }

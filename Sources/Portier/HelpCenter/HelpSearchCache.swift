@@ -5,14 +5,16 @@ import Vapor
 
 /// Recent search pages in memory, per language, query and logged-in state, for `lifetime`: the
 /// common words (the most searched) are answered without the database and without rendering,
-/// joined around each visitor's CSRF token like guide pages (bench/guide-vs-static). A guide
-/// changed by another process shows in results within `lifetime`; an import in this process
-/// clears the cache at once. Searches that found nothing are not kept (each one is counted).
+/// joined around each visitor's CSRF token like guide pages (bench/guide-vs-static). A page is
+/// kept per search index (`GuideSearchEngine`), so a new index (after an import, or a change
+/// elsewhere) is used at once. Searches that found nothing are not kept (each one is counted).
 final class HelpSearchCache: Sendable {
     struct Key: Hashable {
         let language: Language
         let query: String
         let isLoggedIn: Bool
+        /// The search index's `generation`: a page found with an older index is never served.
+        let indexGeneration: Int
     }
 
     private struct Entry {

@@ -1,21 +1,26 @@
 import Vapor
 
-/// Sets up the help center's in-memory parts (page and search caches, view counter) before any
-/// request, and the task that stores views.
+/// Sets up the help center's in-memory parts (page and search caches, search index, view
+/// counter) before any request, and the tasks that store views and keep the search index current.
 func configureHelpCenter(_ app: Application) {
     _ = app.guidePageCache
     _ = app.helpSearchCache
+    _ = app.guideSearchEngine
     _ = app.guideViewCounter
     if app.portier.configuration.runsBackgroundWorkers {
         app.lifecycle.use(GuideViewCounterLifecycle())
+        app.lifecycle.use(GuideSearchRefresher())
     }
 }
 
-/// Imports the bundled guides (at start-up and by `portier guides import`) and logs what changed.
-func importGuides(_ app: Application) async throws -> GuideImporter.Report {
-    let library = try GuideLibrary.load(from: GuideImporter.defaultRoot(app))
+/// Imports the guides of `root` (the bundled `Resources/Guides` by default; at start-up and by
+/// `portier guides import`), builds the search index from the result, and logs what changed.
+@discardableResult
+func importGuides(_ app: Application, from root: String? = nil) async throws -> GuideImporter.Report {
+    let library = try GuideLibrary.load(from: root ?? GuideImporter.defaultRoot(app))
     let report = try await GuideImporter(database: app.db).importLibrary(library)
     app.guidePageCache.removeAll()
     app.helpSearchCache.removeAll()
+    try await app.guideSearchEngine.rebuild(on: app.db)
     return report
 }

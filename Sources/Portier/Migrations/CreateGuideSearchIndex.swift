@@ -2,7 +2,8 @@ import Fluent
 import SQLKit
 
 /// The full-text index over guides: an FTS5 table on SQLite, a weighted `tsvector` with a GIN
-/// index on PostgreSQL. Both index Portier's own Swedish stems (see `SwedishStemmer`).
+/// index on PostgreSQL. Both indexed Portier's own Swedish stems. Dropped again by
+/// `DropGuideSearchIndex` since search runs in memory.
 struct CreateGuideSearchIndex: AsyncMigration {
     func prepare(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase else { return }

@@ -23,5 +23,6 @@ enum PortierMigrations {
         ReplaceSessionsWithAuthSessions(),
         CreateTOTPCredential(),
         CreateBackupCode(),
+        DropGuideSearchIndex(),
     ]
 }

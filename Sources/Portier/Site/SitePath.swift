@@ -28,6 +28,8 @@ enum SitePath: String, CaseIterable {
     case confirmEmail = "bekrafta-e-post"
     case help = "hjalp"
     case helpSearch = "hjalp/sok"
+    /// JSON: guide titles for what a visitor is typing in the search box (`?q=…&lang=sv`).
+    case helpSuggestions = "hjalp/sok/forslag"
     case helpMedia = "hjalp/media"
     case contact = "kontakt"
     case health = "healthz"
@@ -91,6 +93,11 @@ enum SitePath: String, CaseIterable {
     static func confirmEmail(token: String) -> String {
         SitePath.confirmEmail.path + "/" + token
     }
+
+    /// The results page of a search.
+    static func helpSearch(query: String) -> String {
+        SitePath.helpSearch.path + "?q=" + query.urlQueryEncoded
+    }
 }
 
 /// The paths as template values: `#(paths.login)`.
@@ -118,6 +125,7 @@ struct SitePaths: Encodable {
     let endOtherSessions = SitePath.endOtherSessions.path
     let help = SitePath.help.path
     let helpSearch = SitePath.helpSearch.path
+    let helpSuggestions = SitePath.helpSuggestions.path
     let contact = SitePath.contact.path
 }
 

@@ -45,9 +45,6 @@ struct GuideFolder {
 extension TestContext {
     @discardableResult
     func importGuides(_ folder: GuideFolder) async throws -> GuideImporter.Report {
-        let report = try await GuideImporter(database: app.db).importLibrary(try GuideLibrary.load(from: folder.root))
-        app.guidePageCache.removeAll()
-        app.helpSearchCache.removeAll()
-        return report
+        try await Portier.importGuides(app, from: folder.root)
     }
 }

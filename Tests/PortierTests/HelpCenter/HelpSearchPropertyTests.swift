@@ -53,15 +53,6 @@ struct HelpSearchPropertyTests {
         }
     }
 
-    @Test("Words are runs of letters, digits and marks", arguments: [
-        ("\u{0D4E}\"lösenord", ["ൎ", "lösenord"]),
-        ("a\u{0301}b c|d", ["áb", "c", "d"]),
-        ("Ⅻ 2² \u{0301}", ["ⅻ", "2²"]),
-    ])
-    func words(text: String, expected: [String]) {
-        #expect(SwedishStemmer.words(in: text) == expected)
-    }
-
     static func percentEncoded(_ text: String) -> String {
         text.utf8.map { String(format: "%%%02X", $0) }.joined()
     }

@@ -23,7 +23,7 @@ struct DataRetentionTests {
             let oldQueued = try await Outbox.enqueue(try SampleMail.make(marker: "köad"), on: database, now: now.addingTimeInterval(-40 * Self.day))
             try await OutboxMessage.query(on: database).filter(\.$id == oldSent).set(\.$status, to: .sent).set(\.$sentAt, to: now.addingTimeInterval(-8 * Self.day)).update()
             try await OutboxMessage.query(on: database).filter(\.$id == recentSent).set(\.$status, to: .sent).set(\.$sentAt, to: now.addingTimeInterval(-6 * Self.day)).update()
-            let search = HelpSearch(database: database)
+            let search = HelpSearch(database: database, engine: context.app.guideSearchEngine)
             try await search.recordUnanswered("gammal fråga", language: .swedish, at: now.addingTimeInterval(-181 * Self.day))
             try await search.recordUnanswered("ny fråga", language: .swedish, at: now.addingTimeInterval(-179 * Self.day))
             let throttle = Throttle(database: database)
@@ -64,7 +64,7 @@ struct DataRetentionTests {
     @Test("A search repeated by a scanner is one row with a counter")
     func oneRowPerQuery() async throws {
         try await withPortierApp { context in
-            let search = HelpSearch(database: context.app.db)
+            let search = HelpSearch(database: context.app.db, engine: context.app.guideSearchEngine)
             let now = context.clock.now()
 
             try await withThrowingTaskGroup(of: Void.self) { group in
