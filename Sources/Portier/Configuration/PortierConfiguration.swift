@@ -80,7 +80,7 @@ extension PortierConfiguration {
         from variables: [String: String],
         environment: Vapor.Environment
     ) throws -> PortierConfiguration {
-        var reader = VariableReader(variables: variables)
+        let reader = VariableReader(variables: variables)
         let isProduction = environment == .production
 
         let database: Database

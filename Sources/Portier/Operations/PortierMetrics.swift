@@ -29,18 +29,21 @@ public final class PortierMetrics: Sendable {
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
+        func name(_ metricName: String, unit: String, help: String) -> MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "portier", metricName: metricName, unitName: unit, helpText: help)
+        }
         logins = Dictionary(uniqueKeysWithValues: LoginOutcome.allCases.map {
-            ($0, registry.makeCounter(name: "portier_logins_total", labels: [("outcome", $0.rawValue)], help: "Login attempts by outcome"))
+            ($0, registry.makeCounter(descriptor: name("logins", unit: "total", help: "Login attempts by outcome"), labels: [("outcome", $0.rawValue)]))
         })
         resets = Dictionary(uniqueKeysWithValues: ResetOutcome.allCases.map {
-            ($0, registry.makeCounter(name: "portier_reset_requests_total", labels: [("outcome", $0.rawValue)], help: "Password reset requests by outcome"))
+            ($0, registry.makeCounter(descriptor: name("reset_requests", unit: "total", help: "Password reset requests by outcome"), labels: [("outcome", $0.rawValue)]))
         })
-        mailSent = registry.makeCounter(name: "portier_outbox_sent_total", help: "Mails this instance delivered")
-        mailFailures = registry.makeCounter(name: "portier_outbox_send_failures_total", help: "Failed delivery attempts of this instance")
-        mailQueued = registry.makeGauge(name: "portier_outbox_queued", help: "Mails waiting to be sent (all instances)")
-        mailFailed = registry.makeGauge(name: "portier_outbox_failed", help: "Mails given up on, waiting for an operator")
-        oldestQueuedMailAge = registry.makeGauge(name: "portier_outbox_oldest_queued_age_seconds", help: "Age of the oldest mail waiting to be sent")
-        hashingQueueLength = registry.makeGauge(name: "portier_password_hashing_queue_length", help: "Password checks waiting for or using a hashing thread")
+        mailSent = registry.makeCounter(descriptor: name("outbox_sent", unit: "total", help: "Mails this instance delivered"))
+        mailFailures = registry.makeCounter(descriptor: name("outbox_send_failures", unit: "total", help: "Failed delivery attempts of this instance"))
+        mailQueued = registry.makeGauge(descriptor: name("outbox", unit: "queued", help: "Mails waiting to be sent (all instances)"))
+        mailFailed = registry.makeGauge(descriptor: name("outbox", unit: "failed", help: "Mails given up on, waiting for an operator"))
+        oldestQueuedMailAge = registry.makeGauge(descriptor: name("outbox_oldest_queued_age", unit: "seconds", help: "Age of the oldest mail waiting to be sent"))
+        hashingQueueLength = registry.makeGauge(descriptor: name("password_hashing_queue", unit: "length", help: "Password checks waiting for or using a hashing thread"))
     }
 
     public func record(_ outcome: LoginOutcome) { logins[outcome]?.increment() }
