@@ -89,14 +89,19 @@ public struct Throttle: Sendable {
     }
 
     /// Reserves every key (in order) and refuses when any refuses, with the longest wait.
+    /// An attempt refused by one key is not evaluated, so the keys that let it through give it back.
     public func reserve(_ keys: [(key: String, policy: ThrottlePolicy)], now: Date) async throws -> Decision {
         var longest: TimeInterval?
+        var counted: [String] = []
         for (key, policy) in keys {
-            if case .refused(let retryAfter) = try await reserve(key, policy: policy, now: now) {
-                longest = max(longest ?? 0, retryAfter)
+            switch try await reserve(key, policy: policy, now: now) {
+            case .allowed: counted.append(key)
+            case .refused(let retryAfter): longest = max(longest ?? 0, retryAfter)
             }
         }
-        return longest.map { .refused(retryAfter: $0) } ?? .allowed
+        guard let longest else { return .allowed }
+        for key in counted { try await release(key) }
+        return .refused(retryAfter: longest)
     }
 
     /// Takes back one attempt of `key` that was reserved but never evaluated (the server, not the

@@ -144,3 +144,23 @@ struct ResetClearsThrottleTests {
         }
     }
 }
+
+@Suite("Throttles: several keys")
+struct ThrottleKeysTests {
+    @Test("An attempt refused by one key is not counted against the others")
+    func refusedByOneKey() async throws {
+        try await withPortierApp { context in
+            let throttle = Throttle(database: context.app.db)
+            let now = context.clock.now()
+            for _ in 0..<ThrottlePolicy.loginPerAccount.freeFailures {
+                _ = try await throttle.reserve("account", policy: .loginPerAccount, now: now)
+            }
+            let keys: [(key: String, policy: ThrottlePolicy)] = [("account", .loginPerAccount), ("address", .loginPerAddress)]
+
+            let decision = try await throttle.reserve(keys, now: now)
+
+            #expect(decision == .refused(retryAfter: 30))
+            #expect(try await ThrottleCounter.find("address", on: context.app.db)?.failures == 0)
+        }
+    }
+}
