@@ -24,5 +24,6 @@ enum PortierMigrations {
         CreateTOTPCredential(),
         CreateBackupCode(),
         DropGuideSearchIndex(),
+        UpdateAuditEventAddStaffID(),
     ]
 }
