@@ -22,14 +22,12 @@ struct LoginService {
 
     /// The throttle keys a login to `email` counts against from this browser.
     static func throttleKeys(email: String, customerID: UUID?, device: DeviceCookie?, clientKey: String) -> [(key: String, policy: ThrottlePolicy)] {
-        if let device, let customerID {
-            return [(deviceKeyPrefix(customerID) + device.deviceID, .loginPerDevice)]
-        }
-        return [(accountKey(email), .loginPerAccount), ("login:ip:" + clientKey, .loginPerAddress)]
+        ThrottledPasswordCheck.keys(prefix: keyPrefix, email: email, subjectID: customerID, device: device, clientKey: clientKey)
     }
 
-    static func accountKey(_ email: String) -> String { "login:account:" + email }
-    static func deviceKeyPrefix(_ customerID: UUID) -> String { "login:device:" + customerID.uuidString.lowercased() + ":" }
+    static let keyPrefix = "login:"
+    static func accountKey(_ email: String) -> String { keyPrefix + "account:" + email }
+    static func deviceKeyPrefix(_ customerID: UUID) -> String { ThrottledPasswordCheck.deviceKeyPrefix(keyPrefix, customerID) }
 
     func attempt(email rawEmail: String, password: String) async throws -> Outcome {
         let email = Customer.normalizedEmail(rawEmail)
@@ -38,32 +36,21 @@ struct LoginService {
         let device = customer?.id.flatMap { request.deviceCookie(for: $0) }
         let keys = Self.throttleKeys(email: email, customerID: customer?.id, device: device, clientKey: request.clientThrottleKey)
 
-        let throttle = Throttle(database: request.db)
-        if case .refused(let retryAfter) = try await throttle.reserve(keys, now: now) {
+        let check = ThrottledPasswordCheck(hasher: hasher, throttle: Throttle(database: request.db))
+        switch try await check.check(password, against: customer?.passwordHash, keys: keys, now: now) {
+        case .throttled(let retryAfter):
             try await request.audit(.loginThrottled, customerID: customer?.id, email: email, details: device == nil ? "unknown device" : "known device")
             return .throttled(retryAfter: retryAfter)
-        }
-
-        let isValid: Bool
-        do {
-            if let customer, let storedHash = customer.passwordHash, password.count <= PasswordPolicy.maximumLength {
-                isValid = try await hasher.verify(password, against: storedHash)
-            } else {
-                try await hasher.verifyDummy(String(password.prefix(PasswordPolicy.maximumLength)))
-                isValid = false
-            }
-        } catch PasswordHashingError.overloaded {
-            // Not the visitor's fault: give back the attempt just counted.
-            for (key, _) in keys { try await throttle.release(key) }
-            return .overloaded(retryAfter: TimeInterval(PasswordHashingError.retryAfterSeconds))
-        }
-
-        guard isValid, let customer, let customerID = customer.id else {
+        case .overloaded(let retryAfter):
+            return .overloaded(retryAfter: retryAfter)
+        case .invalid:
             try await request.audit(.loginFailed, customerID: customer?.id, email: email)
             return .failed
+        case .valid:
+            break
         }
+        guard let customer, let customerID = customer.id else { return .failed }
 
-        for (key, _) in keys { try await throttle.reset(key) }
         if let storedHash = customer.passwordHash, hasher.needsRehash(storedHash) {
             customer.passwordHash = try await hasher.hash(password)
             try await customer.update(on: request.db)

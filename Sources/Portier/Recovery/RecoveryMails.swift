@@ -44,7 +44,12 @@ struct RecoveryMails {
     }
 
     private func compose(to customer: Customer, language: Language, subjectKey: String, paragraphs: [String], action: (label: String, url: String), closing: [String]) throws -> OutgoingMail {
-        let greeting = text("mail.greeting", language, customer.name)
+        try compose(toName: customer.name, email: customer.email, language: language, subjectKey: subjectKey, paragraphs: paragraphs, action: action, closing: closing)
+    }
+
+    /// A mail with one button (`action`), to anyone with a name and an address (staff mails too).
+    func compose(toName name: String, email: String, language: Language, subjectKey: String, paragraphs: [String], action: (label: String, url: String), closing: [String]) throws -> OutgoingMail {
+        let greeting = text("mail.greeting", language, name)
         let signature = text("mail.signature", language)
         let plain = ([greeting] + paragraphs + [action.url] + closing + [signature]).joined(separator: "\n\n") + "\n"
         let html = """
@@ -61,7 +66,7 @@ struct RecoveryMails {
             """
         return OutgoingMail(
             // A display name is data, never header syntax: control characters are dropped.
-            to: try MailAddress(name: Self.displayName(customer.name), email: customer.email),
+            to: try MailAddress(name: Self.displayName(name), email: email),
             subject: text(subjectKey, language),
             textBody: plain,
             htmlBody: html,
@@ -69,7 +74,7 @@ struct RecoveryMails {
         )
     }
 
-    private func text(_ key: String, _ language: Language, _ arguments: String...) -> String {
+    func text(_ key: String, _ language: Language, _ arguments: String...) -> String {
         catalogs.string(key, language: language, arguments: arguments)
     }
 

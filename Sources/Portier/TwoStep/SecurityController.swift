@@ -1,5 +1,4 @@
 import Fluent
-import PortierQR
 import Vapor
 
 /// Säkerhet in Kundavdelningen (`/kundavdelning/sakerhet`): two-step verification and its
@@ -55,7 +54,7 @@ struct SecurityController: RouteCollection {
 
         var twoStep = SecurityPageContext.TwoStepSection(
             isEnabled: isEnabled,
-            enrolment: try enrolment.map { try enrolmentView($0, customer: customer, request: request) },
+            enrolment: try enrolment.map { try TwoStepEnrolmentView($0, account: customer.email, request: request) },
             remainingBackupCodes: isEnabled ? try await service.remainingBackupCodes(for: subject, on: request.db) : 0,
             newBackupCodes: newBackupCodes
         )
@@ -79,16 +78,6 @@ struct SecurityController: RouteCollection {
             )
         )
         return try await request.renderPage("TwoStep/security", context, status: status)
-    }
-
-    private func enrolmentView(_ enrolment: TwoStepService.Enrolment, customer: Customer, request: Request) throws -> SecurityPageContext.EnrolmentView {
-        let issuer = request.localized("site.name")
-        let uri = enrolment.uri(issuer: issuer, account: customer.email)
-        return .init(
-            qrSVG: try QRCode(text: uri).svg(moduleSize: 4, label: request.localized("security.two_step.qr_label")),
-            groupedSecret: enrolment.groupedBase32,
-            uri: uri
-        )
     }
 
     private func sessionViews(_ request: Request, customerID: UUID, current: AuthSession, format: AreaFormatter) async throws -> [SecurityPageContext.SessionView] {

@@ -41,11 +41,7 @@ struct SecurityPageContext: PageContext {
         }
     }
 
-    struct EnrolmentView: Encodable {
-        let qrSVG: String
-        let groupedSecret: String
-        let uri: String
-    }
+    typealias EnrolmentView = TwoStepEnrolmentView
 
     struct SessionView: Encodable {
         let id: String

@@ -54,7 +54,8 @@ struct PortierProgram {
     /// Runs `arguments` in `workingDirectory` with only `environment` (plus `PATH` and `HOME`),
     /// and waits for the program to end; a program still running after `limit` is stopped and
     /// recorded as an issue (a safety net for a test gone wrong, not a timing assertion).
-    func run(_ arguments: [String], in workingDirectory: URL, environment: [String: String] = [:], limit: Duration = .seconds(120)) async throws -> Outcome {
+    /// `input`, when given, is the program's standard input (else it reads nothing).
+    func run(_ arguments: [String], in workingDirectory: URL, environment: [String: String] = [:], input: String? = nil, limit: Duration = .seconds(120)) async throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -68,9 +69,14 @@ struct PortierProgram {
         let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
+        let inputPipe = input.map { _ in Pipe() }
+        if let inputPipe { process.standardInput = inputPipe } else { process.standardInput = FileHandle.nullDevice }
 
         try process.run()
+        if let input, let inputPipe {
+            inputPipe.fileHandleForWriting.write(Data(input.utf8))
+            try inputPipe.fileHandleForWriting.close()
+        }
         let watchdog = Task {
             try await Task.sleep(for: limit)
             if process.isRunning {
