@@ -105,6 +105,7 @@ public func configure(_ app: Application, services: PortierServices? = nil, metr
 
     // Commands
     app.asyncCommands.use(CustomersCommand(), as: "customers")
+    app.asyncCommands.use(StaffCommand(), as: "staff")
     app.asyncCommands.use(OutboxCommand(), as: "outbox")
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(TicketsCommand(), as: "tickets")

@@ -7,6 +7,11 @@ func routes(_ app: Application) throws {
     try app.register(collection: SiteController())
     try app.register(collection: LoginController())
     try app.register(collection: SecondFactorController())
+    // Personal: the staff login steps and the set-password link are open; everything else is
+    // behind StaffGuard (StaffAccessTests walks every route).
+    try app.register(collection: StaffLoginController())
+    try app.register(collection: StaffSecondFactorController())
+    try app.register(collection: StaffPasswordController())
     try app.register(collection: RecoveryController())
     try app.register(collection: HelpCenterController())
     try app.register(collection: EmailConfirmationController())
@@ -22,6 +27,9 @@ func routes(_ app: Application) throws {
     // (StaffAccessTests walks every route × every role).
     let staffArea = app.grouped(StaffGuard.anyStaffMember)
     try staffArea.register(collection: StaffHomeController())
+    let adminArea = app.grouped(StaffGuard(role: .admin))
+    try adminArea.register(collection: StaffMembersController())
+    try adminArea.register(collection: AuditLogController())
     // Benchmarks only: the same bytes as a guide page, from memory (bench/guide-vs-static).
     if let file = app.portier.configuration.benchBareRouteFile {
         try registerBenchBareRoute(app, file: file)

@@ -25,5 +25,6 @@ enum PortierMigrations {
         CreateBackupCode(),
         DropGuideSearchIndex(),
         UpdateAuditEventAddStaffID(),
+        CreateStaffPasswordToken(),
     ]
 }

@@ -7,7 +7,7 @@ import Vapor
 public final class AuditEvent: Model, @unchecked Sendable {
     public static let schema = "audit_events"
 
-    public enum Kind: String, Codable, Sendable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
         case loginSucceeded = "login.succeeded"
         case loginFailed = "login.failed"
         case loginThrottled = "login.throttled"
@@ -36,6 +36,23 @@ public final class AuditEvent: Model, @unchecked Sendable {
         /// A session ended from "Inloggade enheter" (one, or every other one).
         case sessionEnded = "session.ended"
         case otherSessionsEnded = "session.others_ended"
+        // Staff accounts (`staff_id` names the staff member logging in, or the admin acting;
+        // `email` the member the event is about).
+        case staffLoginSucceeded = "staff.login.succeeded"
+        case staffLoginFailed = "staff.login.failed"
+        case staffLoginThrottled = "staff.login.throttled"
+        case staffSecondFactorRequired = "staff.login.second_factor_required"
+        case staffSecondFactorFailed = "staff.login.second_factor_failed"
+        case staffSecondFactorThrottled = "staff.login.second_factor_throttled"
+        case staffTwoStepEnabled = "staff.two_step.enabled"
+        case staffBackupCodeUsed = "staff.backup_code.used"
+        case staffLogout = "staff.logout"
+        case staffCreated = "staff.created"
+        case staffDisabled = "staff.disabled"
+        case staffEnabled = "staff.enabled"
+        case staffSecondFactorReset = "staff.two_step.reset"
+        case staffPasswordLinkCreated = "staff.password_link.created"
+        case staffPasswordSet = "staff.password.set"
     }
 
     @ID(key: .id) public var id: UUID?

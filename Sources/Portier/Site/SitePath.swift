@@ -47,6 +47,10 @@ enum SitePath: String, CaseIterable {
     case staffMembers = "personal/medarbetare"
     /// The staff member's own account: password, second factor, passkeys.
     case staffAccount = "personal/mitt-konto"
+    /// The first staff login's authenticator set-up.
+    case staffEnrolment = "personal/logga-in/aktivera"
+    /// A staff member's set-password link (`/personal/losenord/<token>`).
+    case staffSetPassword = "personal/losenord"
 
     var path: String { "/" + rawValue }
 
@@ -69,6 +73,26 @@ enum SitePath: String, CaseIterable {
         if let next = SafeRedirect.path(from: next) { query.append("next=" + next.urlQueryEncoded) }
         if let notice { query.append("notice=" + notice.rawValue) }
         return query.isEmpty ? page : page + "?" + query.joined(separator: "&")
+    }
+
+    /// `page` returning to `next` afterwards (the staff login's second step).
+    static func withNext(_ page: String, next: String?) -> String {
+        withLoginQuery(page, next: next, notice: nil)
+    }
+
+    /// An admin's action on one staff member in Medarbetare (`/personal/medarbetare/<id>/<action>`).
+    static func staffMember(_ id: UUID, _ action: StaffMemberAction) -> String {
+        SitePath.staffMembers.path + "/" + id.uuidString.lowercased() + "/" + action.rawValue
+    }
+
+    /// The audit log with `query` (already encoded, without `?`).
+    static func staffAuditLog(query: String) -> String {
+        query.isEmpty ? SitePath.staffAuditLog.path : SitePath.staffAuditLog.path + "?" + query
+    }
+
+    /// The page behind a staff member's set-password link.
+    static func staffSetPassword(token: String) -> String {
+        SitePath.staffSetPassword.path + "/" + token
     }
 
     /// The second-factor page that returns to `next` afterwards.
@@ -109,6 +133,14 @@ enum SitePath: String, CaseIterable {
     }
 }
 
+/// What an admin can do to one staff member (the last part of its path).
+enum StaffMemberAction: String, CaseIterable {
+    case disable = "inaktivera"
+    case enable = "aktivera"
+    case resetSecondFactor = "nollstall-tvastegsverifiering"
+    case sendPasswordLink = "skicka-losenordslank"
+}
+
 /// The paths as template values: `#(paths.login)`.
 struct SitePaths: Encodable {
     let home = SitePath.home.path
@@ -137,6 +169,11 @@ struct SitePaths: Encodable {
     let helpSuggestions = SitePath.helpSuggestions.path
     let contact = SitePath.contact.path
     let staffArea = SitePath.staffArea.path
+    let staffLogin = SitePath.staffLogin.path
+    let staffSecondFactor = SitePath.staffSecondFactor.path
+    let staffEnrolment = SitePath.staffEnrolment.path
+    let staffMembers = SitePath.staffMembers.path
+    let staffAuditLog = SitePath.staffAuditLog.path
     let staffLogout = SitePath.staffLogout.path
 }
 

@@ -25,13 +25,13 @@ struct OperatorMistakeTests {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
 
-        let outcome = try await program.run(["staff"], in: folder.url)
+        let outcome = try await program.run(["payroll"], in: folder.url)
 
         #expect(outcome.status == 64)
         #expect(outcome.errorLines.count == 1)
         let line = try #require(outcome.errorLines.first)
-        #expect(line.hasPrefix("Unknown command 'staff'. Commands: "))
-        #expect(["customers", "guides", "migrate", "outbox", "serve", "tickets"].allSatisfy(line.contains))
+        #expect(line.hasPrefix("Unknown command 'payroll'. Commands: "))
+        #expect(["customers", "guides", "migrate", "outbox", "serve", "staff", "tickets"].allSatisfy(line.contains))
         #expect(!outcome.standardOutput.contains("Fatal error"))
     }
 

@@ -1,0 +1,66 @@
+import Fluent
+import SQLKit
+import Foundation
+
+/// A single-use link that lets a staff member choose their password (`portier staff create`
+/// without `--password-stdin`, or a member created in Medarbetare): 256 random bits in the link,
+/// only the SHA-256 stored, bound to one staff member, expiring, revoked by a newer link.
+/// Staff members are their own table, so their links are too (`password_reset_tokens` belongs to
+/// customers).
+public final class StaffPasswordToken: Model, @unchecked Sendable {
+    public static let schema = "staff_password_tokens"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "staff_id") public var staff: StaffMember
+    @Field(key: "token_hash") public var tokenHash: String
+    @Field(key: "created_at") public var createdAt: Date
+    @Field(key: "expires_at") public var expiresAt: Date
+    @OptionalField(key: "used_at") public var usedAt: Date?
+    @OptionalField(key: "revoked_at") public var revokedAt: Date?
+
+    public init() {}
+
+    public init(staffID: UUID, tokenHash: String, createdAt: Date, expiresAt: Date) {
+        self.$staff.id = staffID
+        self.tokenHash = tokenHash
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
+
+    public func isUsable(at now: Date) -> Bool {
+        usedAt == nil && revokedAt == nil && now < expiresAt
+    }
+}
+
+extension StaffPasswordToken {
+    /// Revokes every open link of a staff member.
+    public static func revokeAll(of staffID: UUID, at now: Date, on database: any Database) async throws {
+        try await StaffPasswordToken.query(on: database)
+            .filter(\.$staff.$id == staffID)
+            .filter(\.$usedAt == nil)
+            .filter(\.$revokedAt == nil)
+            .set(\.$revokedAt, to: now)
+            .update()
+    }
+
+    /// Marks an open link used; `false` when it was already used or revoked (checked by the
+    /// UPDATE itself, so two concurrent uses cannot both succeed).
+    public static func claim(_ id: UUID, at now: Date, on database: any Database) async throws -> Bool {
+        guard let sql = database as? any SQLDatabase else { return false }
+        let claimed = try await sql.update(schema)
+            .set("used_at", to: now)
+            .where("id", .equal, id)
+            .where("used_at", .is, SQLLiteral.null)
+            .where("revoked_at", .is, SQLLiteral.null)
+            .returning("id")
+            .all()
+        return !claimed.isEmpty
+    }
+
+    public static func find(token: String, on database: any Database) async throws -> StaffPasswordToken? {
+        try await StaffPasswordToken.query(on: database)
+            .filter(\.$tokenHash == TokenDigest.sha256Hex(token))
+            .with(\.$staff)
+            .first()
+    }
+}
