@@ -199,7 +199,13 @@ struct StaffSecondFactorController: RouteCollection {
         if let pending = try await service.pendingEnrolment(for: subject, on: request.db) {
             enrolment = pending
         } else {
-            enrolment = try await service.beginEnrolment(for: subject, on: request.db)
+            do {
+                enrolment = try await service.beginEnrolment(for: subject, on: request.db)
+            } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
+                // Another tab began the set-up at the same moment: show that one.
+                guard let pending = try await service.pendingEnrolment(for: subject, on: request.db) else { throw error }
+                enrolment = pending
+            }
         }
         let context = StaffEnrolmentPageContext(
             layout: LayoutContext(request: request, titleKey: "staff.enrol.title"),
