@@ -121,7 +121,7 @@ struct StaffSecondFactorController: RouteCollection {
             }
         } catch TwoStepError.noPendingEnrolment {
             return request.redirect(to: SitePath.withNext(SitePath.staffEnrolment.path, next: next), redirectType: .normal)
-        } catch let error as TwoStepError {
+        } catch let error as TwoStepError where error == .codeMissing || error == .codeInvalid {
             try await request.audit(.staffSecondFactorFailed, staffID: staffID, email: member.email, details: "set-up")
             let key = error == .codeMissing ? "second_factor.error.missing" : "staff.enrol.error.invalid"
             return try await renderEnrolment(request, member: member, next: next, error: request.localized(key), status: .unprocessableEntity)
