@@ -22,6 +22,11 @@ func routes(_ app: Application) throws {
     // (StaffAccessTests walks every route × every role).
     let staffArea = app.grouped(StaffGuard.anyStaffMember)
     try staffArea.register(collection: StaffHomeController())
+    let support = app.grouped(StaffGuard(role: .support))
+    try support.register(collection: StaffTicketsController())
+    let editor = app.grouped(StaffGuard(role: .editor))
+    try editor.register(collection: StaffGuidesController())
+    try editor.register(collection: StaffFeedbackController())
     // Benchmarks only: the same bytes as a guide page, from memory (bench/guide-vs-static).
     if let file = app.portier.configuration.benchBareRouteFile {
         try registerBenchBareRoute(app, file: file)

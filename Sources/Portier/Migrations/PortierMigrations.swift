@@ -25,5 +25,11 @@ enum PortierMigrations {
         CreateBackupCode(),
         DropGuideSearchIndex(),
         UpdateAuditEventAddStaffID(),
+        UpdateTicketAddAssignedStaff(),
+        UpdateTicketMessageAddStaffID(),
+        CreateTicketNote(),
+        UpdateGuideAddBrowserEditing(),
+        CreateGuideVersion(),
+        CreateGuideViewDay(),
     ]
 }

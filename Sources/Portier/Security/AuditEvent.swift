@@ -36,6 +36,18 @@ public final class AuditEvent: Model, @unchecked Sendable {
         /// A session ended from "Inloggade enheter" (one, or every other one).
         case sessionEnded = "session.ended"
         case otherSessionsEnded = "session.others_ended"
+        // Staff desk (`/personal/arenden`, `/personal/guider`): the acting staff member is `staff_id`.
+        case ticketViewed = "ticket.viewed"
+        case ticketReplied = "ticket.replied"
+        case ticketNoteAdded = "ticket.note_added"
+        case ticketAssigned = "ticket.assigned"
+        case ticketClosed = "ticket.closed"
+        case ticketReopened = "ticket.reopened"
+        case guideDraftSaved = "guide.draft_saved"
+        case guidePublished = "guide.published"
+        case guideUnpublished = "guide.unpublished"
+        case guideVersionRestored = "guide.version_restored"
+        case guideImageUploaded = "guide.image_uploaded"
     }
 
     @ID(key: .id) public var id: UUID?
