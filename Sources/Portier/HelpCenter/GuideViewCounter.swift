@@ -21,14 +21,18 @@ final class GuideViewCounter: Sendable {
             defer { counts = [:] }
             return counts
         }
-        guard !batch.isEmpty, let sql = database as? any SQLDatabase else { return }
+        guard !batch.isEmpty, database is any SQLDatabase else { return }
         do {
-            for (guideID, count) in batch {
-                try await sql.update(Guide.schema)
-                    .set(SQLIdentifier("view_count"), to: SQLBinaryExpression(SQLIdentifier("view_count"), .add, SQLBind(count)))
-                    .where("id", .equal, guideID)
-                    .run()
-                try await GuideViewDay.add(count, to: guideID, day: CalendarDay(containing: now), on: sql)
+            // One transaction: the total and the day's row are added to together, or not at all.
+            try await database.writeTransaction { database in
+                guard let sql = database as? any SQLDatabase else { return }
+                for (guideID, count) in batch {
+                    try await sql.update(Guide.schema)
+                        .set(SQLIdentifier("view_count"), to: SQLBinaryExpression(SQLIdentifier("view_count"), .add, SQLBind(count)))
+                        .where("id", .equal, guideID)
+                        .run()
+                    try await GuideViewDay.add(count, to: guideID, day: CalendarDay(containing: now), on: sql)
+                }
             }
         } catch {
             pending.withLockedValue { counts in
