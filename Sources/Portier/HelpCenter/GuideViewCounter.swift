@@ -21,22 +21,22 @@ final class GuideViewCounter: Sendable {
             defer { counts = [:] }
             return counts
         }
-        guard !batch.isEmpty, database is any SQLDatabase else { return }
+        guard !batch.isEmpty, let sql = database as? any SQLDatabase else { return }
+        // Two short statements per guide, no transaction around them: a flush must stay cheap
+        // next to votes and the outbox on SQLite. A guide whose statements failed is counted again.
+        var stored: Set<UUID> = []
         do {
-            // One transaction: the total and the day's row are added to together, or not at all.
-            try await database.writeTransaction { database in
-                guard let sql = database as? any SQLDatabase else { return }
-                for (guideID, count) in batch {
-                    try await sql.update(Guide.schema)
-                        .set(SQLIdentifier("view_count"), to: SQLBinaryExpression(SQLIdentifier("view_count"), .add, SQLBind(count)))
-                        .where("id", .equal, guideID)
-                        .run()
-                    try await GuideViewDay.add(count, to: guideID, day: CalendarDay(containing: now), on: sql)
-                }
+            for (guideID, count) in batch {
+                try await sql.update(Guide.schema)
+                    .set(SQLIdentifier("view_count"), to: SQLBinaryExpression(SQLIdentifier("view_count"), .add, SQLBind(count)))
+                    .where("id", .equal, guideID)
+                    .run()
+                try await GuideViewDay.add(count, to: guideID, day: CalendarDay(containing: now), on: sql)
+                stored.insert(guideID)
             }
         } catch {
             pending.withLockedValue { counts in
-                for (guideID, count) in batch { counts[guideID, default: 0] += count }
+                for (guideID, count) in batch where !stored.contains(guideID) { counts[guideID, default: 0] += count }
             }
             throw error
         }
