@@ -30,6 +30,11 @@ func routes(_ app: Application) throws {
     let adminArea = app.grouped(StaffGuard(role: .admin))
     try adminArea.register(collection: StaffMembersController())
     try adminArea.register(collection: AuditLogController())
+    let support = app.grouped(StaffGuard(role: .support))
+    try support.register(collection: StaffTicketsController())
+    let editor = app.grouped(StaffGuard(role: .editor))
+    try editor.register(collection: StaffGuidesController())
+    try editor.register(collection: StaffFeedbackController())
     // Benchmarks only: the same bytes as a guide page, from memory (bench/guide-vs-static).
     if let file = app.portier.configuration.benchBareRouteFile {
         try registerBenchBareRoute(app, file: file)

@@ -1,8 +1,8 @@
 import Fluent
 import Vapor
 
-/// `portier guides import` loads `Resources/Guides` and reports what changed (a broken guide is
-/// rejected with its file and line); `portier guides feedback` prints views, votes and comments
+/// `portier guides import [--force]` loads `Resources/Guides` and reports what changed (a broken
+/// guide is rejected with its file and line; a guide edited in the browser is kept unless `--force`); `portier guides feedback` prints views, votes and comments
 /// per guide and the searches that found nothing.
 struct GuidesCommand: AsyncCommand {
     struct Signature: CommandSignature {
@@ -11,6 +11,9 @@ struct GuidesCommand: AsyncCommand {
 
         @Option(name: "limit", help: "How many unanswered searches and comments to show (default 10)")
         var limit: Int?
+
+        @Flag(name: "force", help: "import: overwrite guides edited in the browser (/personal/guider) with their files")
+        var force: Bool
     }
 
     var help: String { "Imports guides and reports reader feedback" }
@@ -20,7 +23,7 @@ struct GuidesCommand: AsyncCommand {
         try await app.autoMigrate()
         switch signature.action {
         case "import":
-            let report = try await importGuides(app)
+            let report = try await importGuides(app, force: signature.force)
             context.console.printPlain(report.description)
         case "feedback":
             context.console.printPlain(try await GuideFeedbackReport(database: app.db, limit: signature.limit ?? 10).render())

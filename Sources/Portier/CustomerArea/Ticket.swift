@@ -43,6 +43,8 @@ public final class Ticket: Model, @unchecked Sendable {
     @Field(key: "created_at") public var createdAt: Date
     @Field(key: "last_activity_at") public var lastActivityAt: Date
     @OptionalField(key: "closed_at") public var closedAt: Date?
+    /// The staff member who handles the ticket (`/personal/arenden`); nil: unassigned.
+    @OptionalParent(key: "assigned_staff_id") public var assignedStaff: StaffMember?
     @Children(for: \.$ticket) public var messages: [TicketMessage]
 
     public init() {}
@@ -98,16 +100,19 @@ public final class TicketMessage: Model, @unchecked Sendable {
     @Field(key: "author") public var author: Author
     /// The staff member's name as the customer sees it; `nil` for the customer's own messages.
     @OptionalField(key: "author_name") public var authorName: String?
+    /// The staff member who wrote a reply in `/personal`; nil for `portier tickets reply` and customers.
+    @OptionalField(key: "staff_id") public var staffID: UUID?
     @Field(key: "body") public var body: String
     @Field(key: "created_at") public var createdAt: Date
 
     public init() {}
 
-    public init(ticketID: UUID, position: Int, author: Author, authorName: String? = nil, body: String, now: Date) {
+    public init(ticketID: UUID, position: Int, author: Author, authorName: String? = nil, staffID: UUID? = nil, body: String, now: Date) {
         self.$ticket.id = ticketID
         self.position = position
         self.author = author
         self.authorName = authorName
+        self.staffID = staffID
         self.body = body
         self.createdAt = now
     }

@@ -3,8 +3,9 @@ import Foundation
 import SQLKit
 
 /// Opens, answers and closes support tickets. Customer actions come from the Support pages; staff
-/// replies come from `portier tickets reply` (the staff area is still to come) and notify the
-/// customer by e-mail through the outbox, in the same transaction as the reply.
+/// replies come from the staff area (`/personal/arenden`) and from `portier tickets reply`, and
+/// notify the customer by e-mail through the outbox, in the same transaction as the reply. The
+/// staff area's other actions (internal notes, assignment, reopening) are in `TicketDesk+Staff`.
 struct TicketDesk: Sendable {
     static let firstNumber = 1001
     static let maximumSubjectLength = 150
@@ -174,9 +175,10 @@ struct TicketDesk: Sendable {
 
     /// Adds a staff reply to the ticket with `reference` (its number or its id), marks the
     /// ticket answered (reopening a closed one) and queues the e-mail to the customer.
-    /// Without `authorName` the customer sees "Kundservice" in their language.
+    /// Without `authorName` the customer sees "Kundservice" in their language. `staffID` names the
+    /// staff member who wrote it (the staff area); the command has none.
     @discardableResult
-    func addStaffReply(to reference: String, text: String, authorName: String? = nil) async throws -> (ticket: Ticket, message: TicketMessage) {
+    func addStaffReply(to reference: String, text: String, authorName: String? = nil, staffID: UUID? = nil) async throws -> (ticket: Ticket, message: TicketMessage) {
         if let problem = Self.messageProblem(text) { throw problem }
         let body = Self.messageText(text)
         let name = authorName.map(Self.singleLine).flatMap { $0.isEmpty ? nil : String($0.prefix(100)) }
@@ -187,7 +189,7 @@ struct TicketDesk: Sendable {
             try await database.writeTransaction { database in
                 let now = clock.now()
                 let position = try await TicketMessage.nextPosition(in: ticketID, on: database)
-                let message = TicketMessage(ticketID: ticketID, position: position, author: .staff, authorName: name, body: body, now: now)
+                let message = TicketMessage(ticketID: ticketID, position: position, author: .staff, authorName: name, staffID: staffID, body: body, now: now)
                 try await message.create(on: database)
                 ticket.status = .answered
                 ticket.lastActivityAt = now

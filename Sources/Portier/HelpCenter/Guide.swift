@@ -28,6 +28,12 @@ public final class Guide: Model, @unchecked Sendable {
     @Field(key: "view_count") public var viewCount: Int
     @Field(key: "helpful_count") public var helpfulCount: Int
     @Field(key: "not_helpful_count") public var notHelpfulCount: Int
+    /// False after "Avpublicera" in the guide editor: the public site neither shows nor finds it.
+    @Field(key: "is_published") public var isPublished: Bool
+    /// When the guide was last saved in the browser editor; the file importer then keeps it
+    /// (`portier guides import --force` overwrites it).
+    @OptionalField(key: "edited_at") public var editedAt: Date?
+    @OptionalField(key: "edited_by_staff_id") public var editedByStaffID: UUID?
 
     public init() {}
 
@@ -40,8 +46,14 @@ public final class Guide: Model, @unchecked Sendable {
 }
 
 extension Guide {
+    /// The guides the public site shows: every public look-up starts here.
+    static func published(on database: any Database) -> QueryBuilder<Guide> {
+        Guide.query(on: database).filter(\.$isPublished == true)
+    }
+
+    /// A published guide by its category's and its own slug.
     static func find(category: String, slug: String, on database: any Database) async throws -> Guide? {
-        try await Guide.query(on: database)
+        try await Guide.published(on: database)
             .join(HelpCategory.self, on: \Guide.$category.$id == \HelpCategory.$id)
             .filter(HelpCategory.self, \.$slug == category)
             .filter(\.$slug == slug)

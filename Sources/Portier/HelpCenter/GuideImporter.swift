@@ -5,22 +5,31 @@ import Vapor
 
 /// Loads `Resources/Guides` into the database: adds new guides, updates changed ones (rendering
 /// their HTML again), and removes guides whose files are gone. The search index is built from the
-/// result afterwards (`importGuides`, `GuideSearchEngine`).
+/// result afterwards (`importGuides`, `GuideSearchEngine`). A guide saved in the browser editor
+/// (`/personal/guider`) is kept as it is — neither updated from its file nor removed — unless
+/// `force` is set, which makes the file win again.
 struct GuideImporter {
     struct Report: Equatable, CustomStringConvertible {
         var added: [String] = []
         var updated: [String] = []
         var removed: [String] = []
         var unchanged = 0
+        /// Guides edited in the browser that the files did not overwrite (no `--force`).
+        var kept: [String] = []
 
         var description: String {
             var lines = ["guides: \(added.count) added, \(updated.count) updated, \(removed.count) removed, \(unchanged) unchanged"]
-            lines += added.map { "  + \($0)" } + updated.map { "  ~ \($0)" } + removed.map { "  - \($0)" }
+            if !kept.isEmpty {
+                lines[0] += ", \(kept.count) kept (edited in the browser; --force overwrites them)"
+            }
+            lines += added.map { "  + \($0)" } + updated.map { "  ~ \($0)" } + removed.map { "  - \($0)" } + kept.map { "  = \($0)" }
             return lines.joined(separator: "\n")
         }
     }
 
     let database: any Database
+    /// Overwrite guides edited in the browser with their files (`portier guides import --force`).
+    var force = false
 
     static func defaultRoot(_ app: Application) -> String {
         app.directory.resourcesDirectory + "Guides/"
@@ -33,14 +42,21 @@ struct GuideImporter {
             let existing = try await Guide.query(on: database).all()
             var existingByKey = Dictionary(uniqueKeysWithValues: existing.map { ($0.language + "/" + $0.slug, $0) })
             let renderer = GuideRenderer()
+            // Browser-edited guides stay, also under a new slug: their file names them by its path.
+            let editedPaths = force ? [:] : Dictionary(existing.filter { $0.editedAt != nil }.map { ($0.sourcePath, $0) }, uniquingKeysWith: { first, _ in first })
 
             for source in library.guides {
                 let key = source.language.rawValue + "/" + source.slug
+                if !force, let edited = existingByKey[key].flatMap({ $0.editedAt == nil ? nil : $0 }) ?? editedPaths[source.path] {
+                    existingByKey.removeValue(forKey: edited.language + "/" + edited.slug)
+                    report.kept.append(source.path)
+                    continue
+                }
                 let hash = Self.contentHash(source)
                 let existingGuide = existingByKey.removeValue(forKey: key)
                 let isNew = existingGuide == nil
                 let guide = existingGuide ?? Guide()
-                if !isNew && guide.contentHash == hash {
+                if !isNew && guide.contentHash == hash && guide.editedAt == nil && guide.isPublished {
                     report.unchanged += 1
                     continue
                 }
@@ -60,6 +76,9 @@ struct GuideImporter {
                 guide.updatedOn = source.updated
                 guide.contentHash = hash
                 guide.sourcePath = source.path
+                guide.isPublished = true
+                guide.editedAt = nil
+                guide.editedByStaffID = nil
                 if isNew {
                     guide.viewCount = 0
                     guide.helpfulCount = 0
@@ -69,6 +88,10 @@ struct GuideImporter {
                 if isNew { report.added.append(source.path) } else { report.updated.append(source.path) }
             }
             for guide in existingByKey.values {
+                if !force && guide.editedAt != nil {
+                    report.kept.append(guide.sourcePath)
+                    continue
+                }
                 try await guide.delete(on: database)
                 report.removed.append(guide.sourcePath)
             }

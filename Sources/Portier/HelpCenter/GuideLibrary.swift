@@ -77,7 +77,7 @@ struct GuideLibrary {
     }
 
     /// No raw HTML (everything a guide shows comes from Markdown), and every image exists.
-    private static func validateBody(_ body: String, file: String, lineOffset: Int, folder: String) throws {
+    static func validateBody(_ body: String, file: String, lineOffset: Int, folder: String) throws {
         var isInCode = false
         for (index, line) in body.components(separatedBy: "\n").enumerated() {
             let lineNumber = lineOffset + index + 1

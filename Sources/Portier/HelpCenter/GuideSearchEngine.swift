@@ -111,7 +111,7 @@ final class GuideSearchEngine: Sendable {
     }
 
     private func build(on database: any Database) async throws {
-        let guides = try await Guide.query(on: database).with(\.$category).all()
+        let guides = try await Guide.published(on: database).with(\.$category).all()
         let fingerprint = Self.fingerprint(of: guides.map { FingerprintRow(guide: $0, category: $0.category) })
         var documents: [SearchDocument] = []
         var entries: [String: GuideEntry] = [:]
@@ -174,7 +174,8 @@ final class GuideSearchEngine: Sendable {
 
     // MARK: Fingerprint
 
-    /// What identifies the guides as a search shows them: each guide's id, content and category.
+    /// What identifies the guides as a search shows them: each published guide's id, content and
+    /// category (an unpublished guide drops out, so unpublishing changes the fingerprint too).
     private struct FingerprintRow {
         let guideID: String
         let contentHash: String
@@ -189,7 +190,7 @@ final class GuideSearchEngine: Sendable {
 
     /// The fingerprint of the guides now in the database, from two small queries.
     static func fingerprint(on database: any Database) async throws -> String {
-        let guides = try await Guide.query(on: database)
+        let guides = try await Guide.published(on: database)
             .field(\.$id).field(\.$contentHash).field(\.$category.$id)
             .all()
         let categories = try await HelpCategory.query(on: database).all()

@@ -30,10 +30,10 @@ struct HelpCenterController: RouteCollection {
         }
         var links: [CategoryLink] = []
         for category in categories {
-            let count = try await Guide.query(on: request.db).filter(\.$category.$id == category.requireID()).count()
+            let count = try await Guide.published(on: request.db).filter(\.$category.$id == category.requireID()).count()
             links.append(CategoryLink(title: category.title, description: category.description, url: Self.url(category: category.slug), guideCount: count))
         }
-        let popular = try await Guide.query(on: request.db)
+        let popular = try await Guide.published(on: request.db)
             .filter(\.$language == language.rawValue)
             .sort(\.$viewCount, .descending).sort(\.$title)
             .with(\.$category)
@@ -47,7 +47,7 @@ struct HelpCenterController: RouteCollection {
         guard let category = try await HelpCategory.find(slug: try request.parameters.require("category"), on: request.db) else {
             throw Abort(.notFound)
         }
-        let guides = try await Guide.query(on: request.db)
+        let guides = try await Guide.published(on: request.db)
             .filter(\.$category.$id == category.requireID())
             .sort(\.$sortOrder).sort(\.$title)
             .with(\.$category)
@@ -283,9 +283,9 @@ struct HelpCenterController: RouteCollection {
     }
 
     private func makeContext(for guide: Guide, request: Request, feedback: String?) async throws -> GuidePageContext {
-        let candidates = try await Guide.query(on: request.db).filter(\.$language == guide.language).with(\.$category).all()
+        let candidates = try await Guide.published(on: request.db).filter(\.$language == guide.language).with(\.$category).all()
         let translationURL = try await guide.translationSlug.asyncFlatMap { slug in
-            try await Guide.query(on: request.db).filter(\.$slug == slug).with(\.$category).first()
+            try await Guide.published(on: request.db).filter(\.$slug == slug).with(\.$category).first()
                 .map { Self.url(category: $0.category.slug, guide: $0.slug) }
         }
         var layout = LayoutContext(request: request, titleKey: "help.title")

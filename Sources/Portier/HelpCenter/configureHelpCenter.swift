@@ -14,13 +14,21 @@ func configureHelpCenter(_ app: Application) {
 }
 
 /// Imports the guides of `root` (the bundled `Resources/Guides` by default; at start-up and by
-/// `portier guides import`), builds the search index from the result, and logs what changed.
+/// `portier guides import [--force]`), builds the search index from the result, and logs what changed.
 @discardableResult
-func importGuides(_ app: Application, from root: String? = nil) async throws -> GuideImporter.Report {
+func importGuides(_ app: Application, from root: String? = nil, force: Bool = false) async throws -> GuideImporter.Report {
     let library = try GuideLibrary.load(from: root ?? GuideImporter.defaultRoot(app))
-    let report = try await GuideImporter(database: app.db).importLibrary(library)
+    let report = try await GuideImporter(database: app.db, force: force).importLibrary(library)
+    try await reloadHelpCenter(app)
+    return report
+}
+
+/// After guides changed in this process (an import, a guide published or unpublished in
+/// `/personal/guider`): forgets every rendered help-center page and builds the search index
+/// anew, so the change shows at once. Other instances notice within
+/// `GuideSearchEngine.checkInterval` (the guides' fingerprint and the pages' path look-up).
+func reloadHelpCenter(_ app: Application) async throws {
     app.guidePageCache.removeAll()
     app.helpSearchCache.removeAll()
     try await app.guideSearchEngine.rebuild(on: app.db)
-    return report
 }

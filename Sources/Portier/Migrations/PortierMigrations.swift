@@ -26,5 +26,11 @@ enum PortierMigrations {
         DropGuideSearchIndex(),
         UpdateAuditEventAddStaffID(),
         CreateStaffPasswordToken(),
+        UpdateTicketAddAssignedStaff(),
+        UpdateTicketMessageAddStaffID(),
+        CreateTicketNote(),
+        UpdateGuideAddBrowserEditing(),
+        CreateGuideVersion(),
+        CreateGuideViewDay(),
     ]
 }

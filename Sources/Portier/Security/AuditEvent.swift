@@ -53,6 +53,18 @@ public final class AuditEvent: Model, @unchecked Sendable {
         case staffSecondFactorReset = "staff.two_step.reset"
         case staffPasswordLinkCreated = "staff.password_link.created"
         case staffPasswordSet = "staff.password.set"
+        // Staff desk (`/personal/arenden`, `/personal/guider`): the acting staff member is `staff_id`.
+        case ticketViewed = "ticket.viewed"
+        case ticketReplied = "ticket.replied"
+        case ticketNoteAdded = "ticket.note_added"
+        case ticketAssigned = "ticket.assigned"
+        case ticketClosed = "ticket.closed"
+        case ticketReopened = "ticket.reopened"
+        case guideDraftSaved = "guide.draft_saved"
+        case guidePublished = "guide.published"
+        case guideUnpublished = "guide.unpublished"
+        case guideVersionRestored = "guide.version_restored"
+        case guideImageUploaded = "guide.image_uploaded"
     }
 
     @ID(key: .id) public var id: UUID?

@@ -22,7 +22,8 @@ struct CSRFMiddleware: Middleware {
         }
         // A form's body may arrive in several reads; the token is read only once all of it is
         // here (bounded by the routes' maximum body size, else 413).
-        return request.body.collect(max: request.application.routes.defaultMaxBodySize.value).flatMap { _ in
+        let maximum = request.route?.userInfo[AnySendableHashable(Self.bodyLimitRouteKey)] as? Int ?? request.application.routes.defaultMaxBodySize.value
+        return request.body.collect(max: maximum).flatMap { _ in
             guard hasValidToken(request, existing: existing) || isAcceptedSameOriginForm(request) else {
                 return reject(request, existing: existing)
             }
@@ -72,6 +73,7 @@ struct CSRFMiddleware: Middleware {
 
     static let sameOriginRouteKey = "portier.csrf.same-origin"
     static let noTokenRouteKey = "portier.csrf.no-token"
+    static let bodyLimitRouteKey = "portier.csrf.body-limit"
 
     /// Whether the browser says this request comes from a page of this site: Fetch Metadata when
     /// sent (every current browser does), else the `Origin` header against the configured base URL.
@@ -109,6 +111,14 @@ extension Request {
 }
 
 extension Route {
+    /// This route takes bodies up to `bytes` (an upload) instead of the default form size; the
+    /// route itself must collect that much (`body: .collect(maxSize:)`).
+    @discardableResult
+    func acceptsBodies(upTo bytes: Int) -> Route {
+        userInfo[AnySendableHashable(CSRFMiddleware.bodyLimitRouteKey)] = bytes
+        return self
+    }
+
     /// This route's answers never hold a form (health checks, JSON): no CSRF token, no cookie.
     @discardableResult
     func issuesNoCSRFToken() -> Route {

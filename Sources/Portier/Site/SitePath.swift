@@ -122,6 +122,26 @@ enum SitePath: String, CaseIterable {
     static func ticketReply(_ id: UUID) -> String { ticket(id) + "/svara" }
     static func ticketClose(_ id: UUID) -> String { ticket(id) + "/stang" }
 
+    /// The staff ticket queue showing one of its lists (`TicketQueue.Filter`).
+    static func staffTicketQueue(_ filter: String) -> String { SitePath.staffTickets.path + "?visa=" + filter }
+    /// The staff area's page of one ticket (by its number) and its forms.
+    static func staffTicket(_ number: Int) -> String { SitePath.staffTickets.path + "/" + String(number) }
+    static func staffTicketReply(_ number: Int) -> String { staffTicket(number) + "/svara" }
+    static func staffTicketNote(_ number: Int) -> String { staffTicket(number) + "/anteckning" }
+    static func staffTicketAssign(_ number: Int) -> String { staffTicket(number) + "/tilldela" }
+    static func staffTicketClose(_ number: Int) -> String { staffTicket(number) + "/stang" }
+    static func staffTicketReopen(_ number: Int) -> String { staffTicket(number) + "/oppna" }
+
+    /// The guide editor's page of one guide and its forms.
+    static func staffGuide(_ id: UUID) -> String { SitePath.staffGuides.path + "/" + id.uuidString.lowercased() }
+    static func staffGuideUnpublish(_ id: UUID) -> String { staffGuide(id) + "/avpublicera" }
+    static func staffGuideImages(_ id: UUID) -> String { staffGuide(id) + "/bilder" }
+    static func staffGuideRestore(_ id: UUID, version: Int) -> String { staffGuide(id) + "/versioner/" + String(version) + "/aterstall" }
+
+    /// The feedback page's CSV files (add `?fran=…&till=…`).
+    static let staffFeedbackGuidesCSV = SitePath.staffFeedback.path + "/guider.csv"
+    static let staffFeedbackSearchesCSV = SitePath.staffFeedback.path + "/sokningar.csv"
+
     /// The page behind the link that confirms a new e-mail address.
     static func confirmEmail(token: String) -> String {
         SitePath.confirmEmail.path + "/" + token
@@ -175,6 +195,9 @@ struct SitePaths: Encodable {
     let staffMembers = SitePath.staffMembers.path
     let staffAuditLog = SitePath.staffAuditLog.path
     let staffLogout = SitePath.staffLogout.path
+    let staffTickets = SitePath.staffTickets.path
+    let staffGuides = SitePath.staffGuides.path
+    let staffFeedback = SitePath.staffFeedback.path
 }
 
 extension String {
