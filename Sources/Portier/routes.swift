@@ -11,7 +11,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: HelpCenterController())
     try app.register(collection: EmailConfirmationController())
     // Kundavdelningen: only for a logged-in customer (CustomerAreaAccessTests walks every route).
-    let customerArea = app.grouped(CustomerGuard())
+    // While a staff member is logged in as the customer, credential changes are refused.
+    let customerArea = app.grouped(CustomerGuard(), ImpersonationGuard())
     try customerArea.register(collection: DashboardController())
     try customerArea.register(collection: ServicesController())
     try customerArea.register(collection: InvoicesController())
@@ -22,6 +23,9 @@ func routes(_ app: Application) throws {
     // (StaffAccessTests walks every route × every role).
     let staffArea = app.grouped(StaffGuard.anyStaffMember)
     try staffArea.register(collection: StaffHomeController())
+    let support = app.grouped(StaffGuard(role: .support))
+    try support.register(collection: StaffCustomersController())
+    try customerArea.register(collection: ImpersonationEndController())
     // Benchmarks only: the same bytes as a guide page, from memory (bench/guide-vs-static).
     if let file = app.portier.configuration.benchBareRouteFile {
         try registerBenchBareRoute(app, file: file)

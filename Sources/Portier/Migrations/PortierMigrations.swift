@@ -25,5 +25,7 @@ enum PortierMigrations {
         CreateBackupCode(),
         DropGuideSearchIndex(),
         UpdateAuditEventAddStaffID(),
+        UpdateCustomerAddLoginDisabled(),
+        UpdateCustomerAddNumberAndSearchKeys(),
     ]
 }

@@ -40,6 +40,9 @@ enum SitePath: String, CaseIterable {
     case staffSecondFactor = "personal/logga-in/kod"
     case staffLogout = "personal/logga-ut"
     case staffCustomers = "personal/kunder"
+    case staffNewCustomer = "personal/kunder/ny"
+    /// "Avsluta" in the banner of a staff member logged in as the customer.
+    case endImpersonation = "kundavdelning/avsluta-personalinloggning"
     case staffTickets = "personal/arenden"
     case staffGuides = "personal/guider"
     case staffFeedback = "personal/feedback"
@@ -98,6 +101,17 @@ enum SitePath: String, CaseIterable {
     static func ticketReply(_ id: UUID) -> String { ticket(id) + "/svara" }
     static func ticketClose(_ id: UUID) -> String { ticket(id) + "/stang" }
 
+    /// A customer's page in `/personal`, and the forms on it.
+    static func staffCustomer(_ id: UUID) -> String { SitePath.staffCustomers.path + "/" + id.uuidString.lowercased() }
+    static func staffCustomer(_ id: UUID, _ action: StaffCustomerAction) -> String { staffCustomer(id) + "/" + action.rawValue }
+
+    /// The staff search's results for `query`, starting after `cursor` (keyset paging).
+    static func staffCustomerSearch(query: String, after cursor: String? = nil) -> String {
+        var path = SitePath.staffCustomers.path + "?q=" + query.urlQueryEncoded
+        if let cursor { path += "&efter=" + cursor.urlQueryEncoded }
+        return path
+    }
+
     /// The page behind the link that confirms a new e-mail address.
     static func confirmEmail(token: String) -> String {
         SitePath.confirmEmail.path + "/" + token
@@ -106,6 +120,21 @@ enum SitePath: String, CaseIterable {
     /// The results page of a search.
     static func helpSearch(query: String) -> String {
         SitePath.helpSearch.path + "?q=" + query.urlQueryEncoded
+    }
+}
+
+/// The forms on a customer's page in `/personal` (`SitePath.staffCustomer(_:_:)`).
+enum StaffCustomerAction: String, CaseIterable, Sendable {
+    case contactDetails = "kontaktuppgifter"
+    case sendPasswordReset = "skicka-losenordslank"
+    case endSessions = "logga-ut-overallt"
+    case disableLogin = "stang-av-inloggning"
+    case enableLogin = "sla-pa-inloggning"
+    case disableTwoStep = "stang-av-tvastegsverifiering"
+    case impersonate = "logga-in-som-kunden"
+
+    var components: [PathComponent] {
+        SitePath.staffCustomers.components + [":id", .constant(rawValue)]
     }
 }
 
@@ -138,6 +167,9 @@ struct SitePaths: Encodable {
     let contact = SitePath.contact.path
     let staffArea = SitePath.staffArea.path
     let staffLogout = SitePath.staffLogout.path
+    let staffCustomers = SitePath.staffCustomers.path
+    let staffNewCustomer = SitePath.staffNewCustomer.path
+    let endImpersonation = SitePath.endImpersonation.path
 }
 
 extension String {
