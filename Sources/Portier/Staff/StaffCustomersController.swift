@@ -38,7 +38,7 @@ struct StaffCustomersController: RouteCollection {
         if CustomerSearch.normalized(query) != nil {
             let page = try await CustomerSearch(database: request.db).search(query, after: cursor)
             let ids = Array(Set(page.matches.map(\.customerID)))
-            let customers = try await Customer.query(on: request.db).filter(\.$id ~~ ids).all()
+            let customers = ids.isEmpty ? [] : try await Customer.query(on: request.db).filter(\.$id ~~ ids).all()
             let byID = Dictionary(customers.compactMap { customer in customer.id.map { ($0, customer) } }, uniquingKeysWith: { first, _ in first })
             // One row per match: a customer listed by name is not read again for the e-mail or a
             // domain (`CustomerSearch`), but may be listed for each of its domains, or for both its
