@@ -58,6 +58,7 @@ public func configure(_ app: Application, services: PortierServices? = nil, metr
 
     // Migrations
     app.migrations.add(PortierMigrations.all)
+    app.databases.middleware.use(CustomerSearchKeys())
 
     // Security services
     app.passwordHasher = PasswordHashingPool.start(

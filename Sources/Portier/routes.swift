@@ -16,13 +16,15 @@ func routes(_ app: Application) throws {
     try app.register(collection: HelpCenterController())
     try app.register(collection: EmailConfirmationController())
     // Kundavdelningen: only for a logged-in customer (CustomerAreaAccessTests walks every route).
-    let customerArea = app.grouped(CustomerGuard())
+    // While a staff member is logged in as the customer, credential changes are refused.
+    let customerArea = app.grouped(CustomerGuard(), ImpersonationGuard())
     try customerArea.register(collection: DashboardController())
     try customerArea.register(collection: ServicesController())
     try customerArea.register(collection: InvoicesController())
     try customerArea.register(collection: TicketsController())
     try customerArea.register(collection: ContactDetailsController())
     try customerArea.register(collection: SecurityController())
+    try customerArea.register(collection: ImpersonationEndController())
     // Personal: staff members only, each section behind the role `StaffSection` names
     // (StaffAccessTests walks every route × every role).
     let staffArea = app.grouped(StaffGuard.anyStaffMember)
@@ -31,6 +33,7 @@ func routes(_ app: Application) throws {
     try adminArea.register(collection: StaffMembersController())
     try adminArea.register(collection: AuditLogController())
     let support = app.grouped(StaffGuard(role: .support))
+    try support.register(collection: StaffCustomersController())
     try support.register(collection: StaffTicketsController())
     let editor = app.grouped(StaffGuard(role: .editor))
     try editor.register(collection: StaffGuidesController())

@@ -25,6 +25,12 @@ public final class Customer: Model, @unchecked Sendable {
     @OptionalField(key: "phone") public var phone: String?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
+    /// Kundnummer: given at creation (`CustomerSearchKeys`), shown to staff, searchable.
+    @OptionalField(key: "number") public var number: Int?
+    /// The lower-cased name the staff search reads (kept by `CustomerSearchKeys`).
+    @OptionalField(key: "name_key") public var nameKey: String?
+    /// Staff turned the login off: no login, no password reset, no session.
+    @Field(key: "is_login_disabled") public var isLoginDisabled: Bool
 
     public init() {}
 
@@ -34,6 +40,13 @@ public final class Customer: Model, @unchecked Sendable {
         self.name = name
         self.passwordHash = passwordHash
         self.language = language.rawValue
+        self.isLoginDisabled = false
+        self.nameKey = Customer.searchKey(name)
+    }
+
+    /// How a name is compared in the staff search: trimmed, single spaces, lower-cased.
+    public static func searchKey(_ text: String) -> String {
+        text.split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased()
     }
 
     /// Trimmed and lower-cased: how an address is stored and looked up.

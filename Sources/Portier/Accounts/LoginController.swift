@@ -66,6 +66,8 @@ struct LoginController: RouteCollection {
             return response
         case .failed:
             return try await render(request, email: email, next: next, error: request.localized("login.error.invalid"), status: .unauthorized)
+        case .loginDisabled:
+            return try await render(request, email: email, next: next, error: request.localized("staff.customers.login_disabled.message"), status: .forbidden)
         case .throttled(let retryAfter):
             let minutes = max(1, Int((retryAfter / 60).rounded(.up)))
             let response = try await render(request, email: email, next: next, error: request.localized("login.error.throttled", String(minutes)), status: .tooManyRequests)
@@ -106,6 +108,7 @@ extension LoginService.Outcome {
         case .succeeded: .succeeded
         case .secondFactorRequired: .secondFactorRequired
         case .failed: .failed
+        case .loginDisabled: .loginDisabled
         case .throttled: .throttled
         case .overloaded: .overloaded
         }

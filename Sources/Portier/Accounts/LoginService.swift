@@ -11,6 +11,8 @@ struct LoginService {
         case succeeded(customerID: UUID)
         /// The password was right; two-step verification is on, so a code is due next.
         case secondFactorRequired(customerID: UUID)
+        /// The password was right, but staff disabled this customer's login.
+        case loginDisabled
         case failed
         case throttled(retryAfter: TimeInterval)
         /// Too many password checks are waiting; nothing was counted against the account.
@@ -54,6 +56,10 @@ struct LoginService {
         if let storedHash = customer.passwordHash, hasher.needsRehash(storedHash) {
             customer.passwordHash = try await hasher.hash(password)
             try await customer.update(on: request.db)
+        }
+        if customer.isLoginDisabled {
+            try await request.audit(.loginRefusedDisabled, customerID: customerID, email: email)
+            return .loginDisabled
         }
         // The login itself is audited when the session starts (`LoginCompletion`).
         if try await request.twoStep.isEnabled(for: .customer(customerID), on: request.db) {

@@ -38,13 +38,13 @@ struct CustomersCommand: AsyncCommand {
         }
         let app = context.application
         try await app.autoMigrate()
-        guard let email = signature.email.map(Customer.normalizedEmail), (try? MailAddress(email: email)) != nil else {
-            throw CustomersCommandError.invalidEmail
+        let valid: CustomerCreation.Valid
+        switch CustomerCreation.validate(email: signature.email, name: signature.name) {
+        case .success(let checked): valid = checked
+        case .failure(let problems):
+            throw problems.contains(.invalidEmail) ? CustomersCommandError.invalidEmail : CustomersCommandError.missingName
         }
-        guard let name = signature.name?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty,
-              !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw CustomersCommandError.missingName
-        }
+        let (email, name) = (valid.email, valid.name)
         let linkHours = signature.linkHours ?? Self.defaultLinkHours
         guard Self.linkHoursRange.contains(linkHours) else { throw CustomersCommandError.invalidLinkHours }
         let language = try signature.language.map { try Language(rawValue: $0).orThrow(CustomersCommandError.invalidLanguage) } ?? .default
@@ -54,14 +54,17 @@ struct CustomersCommand: AsyncCommand {
 
         let passwordHash = try await signature.passwordFromStandardInput ? hashPassword(fromStandardInputFor: email, app: app) : nil
 
-        let customer = Customer(email: email, name: name, passwordHash: passwordHash, language: language)
-        let link: String? = try await app.db.writeTransaction { database in
-            try await customer.create(on: database)
-            try await AuditEvent(kind: .customerCreated, occurredAt: app.portier.clock.now(), customerID: customer.id, email: email, ipAddress: nil, userAgent: "portier customers create").create(on: database)
-            guard passwordHash == nil else { return nil }
-            let issuer = ResetLinkIssuer(services: app.portier)
-            let token = try await issuer.issue(for: try customer.requireID(), purpose: .setInitial, lifetime: TimeInterval(linkHours * 3600), on: database)
-            return issuer.link(for: token)
+        let now = app.portier.clock.now()
+        let link: String?
+        do {
+            link = try await CustomerCreation(services: app.portier, database: app.db).create(
+                email: email, name: name, language: language, passwordHash: passwordHash,
+                linkLifetime: TimeInterval(linkHours * 3600)
+            ) { customerID in
+                AuditEvent(kind: .customerCreated, occurredAt: now, customerID: customerID, email: email, ipAddress: nil, userAgent: "portier customers create")
+            }.setPasswordLink
+        } catch CustomerCreation.Problem.emailTaken {
+            throw CustomersCommandError.emailTaken(email)
         }
         context.console.printPlain("Created customer \(email) (\(name)).")
         if let link {

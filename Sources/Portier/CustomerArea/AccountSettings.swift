@@ -203,7 +203,7 @@ struct AccountSettings {
 
     private func auditEvent(_ kind: AuditEvent.Kind, customerID: UUID, email: String?, details: String? = nil) -> AuditEvent {
         AuditEvent(
-            kind: kind, occurredAt: now, customerID: customerID, email: email,
+            kind: kind, occurredAt: now, customerID: customerID, staffID: request.actingStaffID, email: email,
             ipAddress: request.clientIP, userAgent: request.headers.first(name: .userAgent), details: details
         )
     }

@@ -91,8 +91,10 @@ struct ContactDetailsController: RouteCollection {
             .returning(to: "contact-details") { _ in SitePath.contactDetails.path }
         routes.post(SitePath.changeEmail.components, use: requestEmailChange)
             .returning(to: "contact-details") { _ in SitePath.contactDetails.path }
+            .refusedWhileImpersonating()
         routes.post(SitePath.changePassword.components, use: changePassword)
             .returning(to: "contact-details") { _ in SitePath.contactDetails.path }
+            .refusedWhileImpersonating()
     }
 
     // MARK: Page

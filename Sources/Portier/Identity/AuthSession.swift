@@ -36,6 +36,8 @@ public final class AuthSession: Model, @unchecked Sendable {
 
     /// A pending second factor must be given within 5 minutes of the password.
     public static let secondFactorWindow: TimeInterval = 5 * 60
+    /// "Logga in som kunden" ends 30 minutes after it started, whatever happens meanwhile.
+    public static let impersonationLifetime: TimeInterval = 30 * 60
 
     @ID(key: .id) public var id: UUID?
     @Field(key: "token_hash") public var tokenHash: String
@@ -58,8 +60,10 @@ public final class AuthSession: Model, @unchecked Sendable {
 
     public init(
         tokenHash: String, subject: SessionSubjectKind, customerID: UUID? = nil, staffID: UUID? = nil,
-        strength: SessionStrength, isSecondFactorPending: Bool = false, now: Date, ipAddress: String?, userAgent: String?
+        strength: SessionStrength, isSecondFactorPending: Bool = false, now: Date, ipAddress: String?, userAgent: String?,
+        impersonatorStaffID: UUID? = nil
     ) {
+        self.impersonatorStaffID = impersonatorStaffID
         self.tokenHash = tokenHash
         self.subjectKind = subject
         self.$customer.id = customerID
@@ -86,6 +90,7 @@ public final class AuthSession: Model, @unchecked Sendable {
     public func isExpired(at now: Date) -> Bool {
         let limits = Self.timeouts(for: subjectKind)
         if let due = secondFactorDueAt, now >= due { return true }
+        if impersonatorStaffID != nil, now.timeIntervalSince(createdAt) >= Self.impersonationLifetime { return true }
         return now.timeIntervalSince(lastSeenAt) >= limits.idle
             || now.timeIntervalSince(createdAt) >= limits.absolute
     }

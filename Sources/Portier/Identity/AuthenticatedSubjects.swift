@@ -8,6 +8,14 @@ public struct AuthenticatedCustomer: Authenticatable, Sendable {
 
     /// The staff member acting as this customer ("Logga in som kunden"), if any.
     public var impersonatorStaffID: UUID? { session.impersonatorStaffID }
+    /// That staff member's name, for the banner on every page.
+    public var impersonatorName: String? = nil
+
+    public init(customer: Customer, session: AuthSession, impersonatorName: String? = nil) {
+        self.customer = customer
+        self.session = session
+        self.impersonatorName = impersonatorName
+    }
 }
 
 /// A logged-in staff member and their session (inside routes guarded by `StaffGuard`).
@@ -23,9 +31,12 @@ public struct PendingSecondFactor: Authenticatable, Sendable {
 }
 
 /// Why this request's session cookie no longer opened a session.
-enum EndedSession: Sendable {
+enum EndedSession: Sendable, Equatable {
     /// The session ran past its idle or absolute timeout (or its second-factor window).
     case expired
+    /// A staff member's "Logga in som kunden" session ran out (30 minutes): back to the
+    /// customer's page in `/personal`.
+    case impersonationExpired(customerID: UUID)
 }
 
 extension Request {

@@ -12,6 +12,9 @@ struct CustomerGuard: AsyncMiddleware {
         if let pending = request.auth.get(PendingSecondFactor.self), pending.session.subjectKind == .customer {
             return request.redirect(to: SitePath.secondFactor.path)
         }
+        if case .impersonationExpired(let customerID) = request.endedSession {
+            return request.redirect(to: SitePath.staffCustomer(customerID) + "?notice=" + StaffCustomerNotice.impersonationExpired.rawValue)
+        }
         let notice: LoginNotice? = request.endedSession == .expired ? .sessionExpired : nil
         return request.redirect(to: SitePath.login(next: request.returnPage, notice: notice))
     }

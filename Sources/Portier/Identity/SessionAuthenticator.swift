@@ -43,7 +43,12 @@ struct SessionAuthenticator: Middleware {
         }
         if session.isExpired(at: now) {
             try await session.delete(on: request.db)
-            request.endedSession = .expired
+            if let staffID = session.impersonatorStaffID, let customerID = session.$customer.id {
+                try await request.audit(.impersonationEnded, customerID: customerID, staffID: staffID, details: "expired")
+                request.endedSession = .impersonationExpired(customerID: customerID)
+            } else {
+                request.endedSession = .expired
+            }
             return false
         }
         if now.timeIntervalSince(session.lastSeenAt) >= Self.lastSeenResolution {
@@ -57,7 +62,19 @@ struct SessionAuthenticator: Middleware {
         switch kind {
         case .customer:
             guard let customer = session.customer else { return false }
-            request.auth.login(AuthenticatedCustomer(customer: customer, session: session))
+            var impersonatorName: String?
+            if let staffID = session.impersonatorStaffID {
+                // Staff acting as the customer: only while that staff member is still active.
+                guard let staff = try await StaffMember.find(staffID, on: request.db), !staff.isDisabled else {
+                    try await session.delete(on: request.db)
+                    return false
+                }
+                impersonatorName = staff.name
+            } else if customer.isLoginDisabled {
+                try await session.delete(on: request.db)
+                return false
+            }
+            request.auth.login(AuthenticatedCustomer(customer: customer, session: session, impersonatorName: impersonatorName))
         case .staff:
             guard let staffID = session.staffID, let staff = try await StaffMember.find(staffID, on: request.db), !staff.isDisabled else {
                 try await session.delete(on: request.db)

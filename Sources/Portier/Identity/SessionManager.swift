@@ -12,6 +12,13 @@ struct SessionManager {
         try await start(.customer, customerID: try customer.requireID(), strength: strength, isSecondFactorPending: isSecondFactorPending, on: response)
     }
 
+    /// "Logga in som kunden": a customer session marked with the staff member who started it
+    /// (the staff member's own session stays). It ends after `AuthSession.impersonationLifetime`.
+    func startImpersonation(of customer: Customer, by staff: StaffMember, on response: Response) async throws {
+        try await start(.customer, customerID: try customer.requireID(), strength: .password, isSecondFactorPending: false,
+                        impersonatorStaffID: try staff.requireID(), on: response)
+    }
+
     /// Creates a staff session (own cookie) and sets its cookie on `response`.
     func start(for staff: StaffMember, strength: SessionStrength, isSecondFactorPending: Bool, on response: Response) async throws {
         try await start(.staff, staffID: try staff.requireID(), strength: strength, isSecondFactorPending: isSecondFactorPending, on: response)
@@ -19,14 +26,15 @@ struct SessionManager {
 
     private func start(
         _ kind: SessionSubjectKind, customerID: UUID? = nil, staffID: UUID? = nil,
-        strength: SessionStrength, isSecondFactorPending: Bool, on response: Response
+        strength: SessionStrength, isSecondFactorPending: Bool, impersonatorStaffID: UUID? = nil, on response: Response
     ) async throws {
         try await endCurrent(kind)
         let token = request.portier.random.makeToken()
         let session = AuthSession(
             tokenHash: TokenDigest.sha256Hex(token), subject: kind, customerID: customerID, staffID: staffID,
             strength: strength, isSecondFactorPending: isSecondFactorPending,
-            now: request.portier.clock.now(), ipAddress: request.clientIP, userAgent: request.headers.first(name: .userAgent)
+            now: request.portier.clock.now(), ipAddress: request.clientIP, userAgent: request.headers.first(name: .userAgent),
+            impersonatorStaffID: impersonatorStaffID
         )
         try await session.create(on: request.db)
         let names = CookieNames(request)

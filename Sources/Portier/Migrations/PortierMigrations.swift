@@ -32,5 +32,7 @@ enum PortierMigrations {
         UpdateGuideAddBrowserEditing(),
         CreateGuideVersion(),
         CreateGuideViewDay(),
+        UpdateCustomerAddLoginDisabled(),
+        UpdateCustomerAddNumberAndSearchKeys(),
     ]
 }

@@ -15,8 +15,9 @@ public final class PortierMetrics: Sendable {
     public enum LoginOutcome: String, CaseIterable, Sendable {
         case succeeded, failed, throttled, overloaded
         case secondFactorRequired = "second_factor_required"
+        case loginDisabled = "login_disabled"
     }
-    public enum ResetOutcome: String, CaseIterable, Sendable { case sent, unknownEmail = "unknown_email", throttled }
+    public enum ResetOutcome: String, CaseIterable, Sendable { case sent, unknownEmail = "unknown_email", throttled, loginDisabled = "login_disabled" }
 
     private let logins: [LoginOutcome: Prometheus.Counter]
     private let resets: [ResetOutcome: Prometheus.Counter]

@@ -16,7 +16,7 @@ struct PasswordResetService {
     /// The link's token row when it can still be used.
     func usableToken(_ token: String) async throws -> PasswordResetToken? {
         guard token.utf8.count <= 128, let row = try await PasswordResetToken.find(token: token, on: request.db),
-              row.isUsable(at: request.portier.clock.now()) else {
+              row.isUsable(at: request.portier.clock.now()), !row.customer.isLoginDisabled else {
             return nil
         }
         return row

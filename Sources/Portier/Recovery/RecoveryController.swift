@@ -40,6 +40,9 @@ struct RecoveryController: RouteCollection {
             try await Task.sleep(until: started.advanced(by: .seconds(configuration.neutralResetDeadline)), clock: .continuous)
             return try await renderSent(request, email: email, isNeutral: true)
         }
+        if outcome == .loginDisabled {
+            return try await renderRequestForm(request, email: email, error: request.localized("staff.customers.reset_disabled.message"), status: .forbidden)
+        }
         if outcome == .unknownEmail {
             return try await renderRequestForm(request, email: email, error: request.localized("forgot.error.unknown_email"), showsInvoiceHint: true, status: .unprocessableEntity)
         }
@@ -118,6 +121,7 @@ extension ResetRequestService.Outcome {
         switch self {
         case .sent: .sent
         case .unknownEmail: .unknownEmail
+        case .loginDisabled: .loginDisabled
         case .throttled: .throttled
         }
     }

@@ -11,6 +11,8 @@ struct ResetRequestService {
     enum Outcome: Equatable {
         case sent
         case unknownEmail
+        /// Staff disabled this customer's login: no link is sent.
+        case loginDisabled
         case throttled(retryAfter: TimeInterval)
     }
 
@@ -44,6 +46,10 @@ struct ResetRequestService {
         guard let customer = try await Customer.find(email: email, on: request.db), let customerID = customer.id else {
             try await recordUnknown(email, now: now)
             return .unknownEmail
+        }
+        if customer.isLoginDisabled {
+            try await request.audit(.passwordResetRefusedDisabled, customerID: customerID, email: email)
+            return .loginDisabled
         }
 
         let services = request.portier

@@ -65,6 +65,21 @@ public final class AuditEvent: Model, @unchecked Sendable {
         case guideUnpublished = "guide.unpublished"
         case guideVersionRestored = "guide.version_restored"
         case guideImageUploaded = "guide.image_uploaded"
+        /// A staff member opened the customer's page in `/personal`.
+        case staffCustomerViewed = "staff.customer_viewed"
+        /// A staff member sent the customer a password-reset link.
+        case staffPasswordResetSent = "staff.password_reset_sent"
+        /// A staff member ended every session of the customer.
+        case staffSessionsEnded = "staff.sessions_ended"
+        case loginDisabled = "login.disabled"
+        case loginEnabled = "login.enabled"
+        /// The right password for a customer whose login is disabled.
+        case loginRefusedDisabled = "login.refused_disabled"
+        case passwordResetRefusedDisabled = "password_reset.refused_disabled"
+        /// "Logga in som kunden": started (details: the reason), ended, a change refused meanwhile.
+        case impersonationStarted = "impersonation.started"
+        case impersonationEnded = "impersonation.ended"
+        case impersonationChangeRefused = "impersonation.change_refused"
     }
 
     @ID(key: .id) public var id: UUID?

@@ -11,6 +11,8 @@ struct LayoutContext: Encodable {
     let customerName: String?
     /// The logged-in staff member's name (their own cookie), for the header's link to `/personal`.
     let staffName: String?
+    /// Set while a staff member is logged in as the customer: the banner on every page.
+    let impersonation: ImpersonationBanner?
     let currentPath: String
     /// Where the language switch returns to: this page, unless the page has a language of its own.
     var languageSwitchPath: String
@@ -31,6 +33,9 @@ struct LayoutContext: Encodable {
         self.isLoggedIn = request.auth.has(AuthenticatedCustomer.self)
         self.customerName = request.auth.get(AuthenticatedCustomer.self)?.customer.name
         self.staffName = request.auth.get(AuthenticatedStaff.self)?.staff.name
+        self.impersonation = request.auth.get(AuthenticatedCustomer.self).flatMap { authenticated in
+            authenticated.impersonatorName.map { ImpersonationBanner(customerName: authenticated.customer.name, staffName: $0) }
+        }
         self.currentPath = request.url.path
         self.languageSwitchPath = self.currentPath
         self.webmailURL = configuration.webmailURL?.absoluteString
@@ -39,6 +44,12 @@ struct LayoutContext: Encodable {
         self.contactPhone = configuration.contactPhone
         self.supportHours = configuration.supportHours
     }
+}
+
+/// "Du är inloggad som {kund} av {personal} — Avsluta".
+struct ImpersonationBanner: Encodable {
+    let customerName: String
+    let staffName: String
 }
 
 /// A page context: every page has `layout` plus its own typed fields.

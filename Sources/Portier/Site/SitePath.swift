@@ -40,6 +40,9 @@ enum SitePath: String, CaseIterable {
     case staffSecondFactor = "personal/logga-in/kod"
     case staffLogout = "personal/logga-ut"
     case staffCustomers = "personal/kunder"
+    case staffNewCustomer = "personal/kunder/ny"
+    /// "Avsluta" in the banner of a staff member logged in as the customer.
+    case endImpersonation = "kundavdelning/avsluta-personalinloggning"
     case staffTickets = "personal/arenden"
     case staffGuides = "personal/guider"
     case staffFeedback = "personal/feedback"
@@ -141,6 +144,16 @@ enum SitePath: String, CaseIterable {
     /// The feedback page's CSV files (add `?fran=…&till=…`).
     static let staffFeedbackGuidesCSV = SitePath.staffFeedback.path + "/guider.csv"
     static let staffFeedbackSearchesCSV = SitePath.staffFeedback.path + "/sokningar.csv"
+    /// A customer's page in `/personal`, and the forms on it.
+    static func staffCustomer(_ id: UUID) -> String { SitePath.staffCustomers.path + "/" + id.uuidString.lowercased() }
+    static func staffCustomer(_ id: UUID, _ action: StaffCustomerAction) -> String { staffCustomer(id) + "/" + action.rawValue }
+
+    /// The staff search's results for `query`, starting after `cursor` (keyset paging).
+    static func staffCustomerSearch(query: String, after cursor: String? = nil) -> String {
+        var path = SitePath.staffCustomers.path + "?q=" + query.urlQueryEncoded
+        if let cursor { path += "&efter=" + cursor.urlQueryEncoded }
+        return path
+    }
 
     /// The page behind the link that confirms a new e-mail address.
     static func confirmEmail(token: String) -> String {
@@ -159,6 +172,21 @@ enum StaffMemberAction: String, CaseIterable {
     case enable = "aktivera"
     case resetSecondFactor = "nollstall-tvastegsverifiering"
     case sendPasswordLink = "skicka-losenordslank"
+}
+
+/// The forms on a customer's page in `/personal` (`SitePath.staffCustomer(_:_:)`).
+enum StaffCustomerAction: String, CaseIterable, Sendable {
+    case contactDetails = "kontaktuppgifter"
+    case sendPasswordReset = "skicka-losenordslank"
+    case endSessions = "logga-ut-overallt"
+    case disableLogin = "stang-av-inloggning"
+    case enableLogin = "sla-pa-inloggning"
+    case disableTwoStep = "stang-av-tvastegsverifiering"
+    case impersonate = "logga-in-som-kunden"
+
+    var components: [PathComponent] {
+        SitePath.staffCustomers.components + [":id", .constant(rawValue)]
+    }
 }
 
 /// The paths as template values: `#(paths.login)`.
@@ -198,6 +226,9 @@ struct SitePaths: Encodable {
     let staffTickets = SitePath.staffTickets.path
     let staffGuides = SitePath.staffGuides.path
     let staffFeedback = SitePath.staffFeedback.path
+    let staffCustomers = SitePath.staffCustomers.path
+    let staffNewCustomer = SitePath.staffNewCustomer.path
+    let endImpersonation = SitePath.endImpersonation.path
 }
 
 extension String {

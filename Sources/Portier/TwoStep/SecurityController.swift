@@ -15,15 +15,16 @@ struct SecurityController: RouteCollection {
         .loginSucceeded, .loginFailed, .loginThrottled, .secondFactorRequired, .secondFactorFailed, .secondFactorThrottled,
         .passwordChanged, .passwordResetCompleted, .emailChangeRequested, .emailChangeCompleted,
         .twoStepEnabled, .twoStepDisabled, .backupCodesReplaced, .backupCodeUsed, .sessionEnded, .otherSessionsEnded,
+        .impersonationStarted, .loginDisabled, .loginEnabled, .staffPasswordResetSent, .staffSessionsEnded,
     ]
 
     func boot(routes: any RoutesBuilder) throws {
         let back: @Sendable (Request) -> String = { _ in SitePath.security.path }
         routes.get(SitePath.security.components, use: show)
-        routes.post(SitePath.twoStepStart.components, use: startEnrolment).returning(to: "security", back)
-        routes.post(SitePath.twoStepConfirm.components, use: confirmEnrolment).returning(to: "security", back)
-        routes.post(SitePath.twoStepDisable.components, use: disable).returning(to: "security", back)
-        routes.post(SitePath.backupCodes.components, use: replaceBackupCodes).returning(to: "security", back)
+        routes.post(SitePath.twoStepStart.components, use: startEnrolment).returning(to: "security", back).refusedWhileImpersonating()
+        routes.post(SitePath.twoStepConfirm.components, use: confirmEnrolment).returning(to: "security", back).refusedWhileImpersonating()
+        routes.post(SitePath.twoStepDisable.components, use: disable).returning(to: "security", back).refusedWhileImpersonating()
+        routes.post(SitePath.backupCodes.components, use: replaceBackupCodes).returning(to: "security", back).refusedWhileImpersonating()
         routes.post(SitePath.backupCodesDownload.components, use: downloadBackupCodes).returning(to: "security", back)
         routes.post(SitePath.endOtherSessions.components, use: endOtherSessions).returning(to: "security", back)
         routes.post(SitePath.security.components + ["enheter", ":id", "logga-ut"], use: endSession).returning(to: "security", back)
@@ -114,9 +115,20 @@ struct SecurityController: RouteCollection {
             .limit(Self.eventsPerPage + 1)
             .all()
         let catalogs = request.application.catalogs
+        // Staff logins to the account name the staff member and their reason.
+        let staffIDs = rows.filter { $0.kind == AuditEvent.Kind.impersonationStarted.rawValue }.compactMap(\.staffID)
+        var staffNames: [UUID: String] = [:]
+        if !staffIDs.isEmpty {
+            for staff in try await StaffMember.query(on: request.db).filter(\.$id ~~ staffIDs).all() {
+                if let id = staff.id { staffNames[id] = staff.name }
+            }
+        }
         let views = rows.prefix(Self.eventsPerPage).map { event in
             SecurityPageContext.EventView(
-                label: format.text("security.event." + event.kind),
+                label: event.kind == AuditEvent.Kind.impersonationStarted.rawValue
+                    ? format.text("staff.customers.customer_event.impersonation", event.staffID.flatMap { staffNames[$0] } ?? "?", event.details ?? "")
+                    : format.text(catalogs.strings[.swedish]?["security.event." + event.kind] != nil
+                                  ? "security.event." + event.kind : "staff.customers.customer_event." + event.kind),
                 device: DeviceLabel(userAgent: event.userAgent).text(for: format.language, catalogs: catalogs),
                 address: event.ipAddress ?? format.text("device.unknown_address"),
                 occurred: DateTimeView(event.occurredAt, format)
