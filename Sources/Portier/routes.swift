@@ -7,6 +7,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: SiteController())
     try app.register(collection: LoginController())
     try app.register(collection: SecondFactorController())
+    try app.register(collection: PasskeyLoginController())
     try app.register(collection: RecoveryController())
     try app.register(collection: HelpCenterController())
     try app.register(collection: EmailConfirmationController())
@@ -18,6 +19,7 @@ func routes(_ app: Application) throws {
     try customerArea.register(collection: TicketsController())
     try customerArea.register(collection: ContactDetailsController())
     try customerArea.register(collection: SecurityController())
+    try customerArea.register(collection: PasskeysController())
     // Benchmarks only: the same bytes as a guide page, from memory (bench/guide-vs-static).
     if let file = app.portier.configuration.benchBareRouteFile {
         try registerBenchBareRoute(app, file: file)

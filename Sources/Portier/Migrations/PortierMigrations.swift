@@ -24,5 +24,7 @@ enum PortierMigrations {
         CreateTOTPCredential(),
         CreateBackupCode(),
         DropGuideSearchIndex(),
+        CreatePasskeyCredential(),
+        CreatePasskeyChallenge(),
     ]
 }
