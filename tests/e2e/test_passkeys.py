@@ -76,6 +76,19 @@ def add_virtual_authenticator(driver) -> None:
     ))
 
 
+# Chromium's virtual authenticator answers a conditional (autofill) request at once, as if the
+# customer had picked the passkey from the e-mail field's suggestions. Pages get this first while
+# the test drives the button instead.
+WITHOUT_AUTOFILL = (
+    "if (window.PublicKeyCredential) { Object.defineProperty(PublicKeyCredential, "
+    "'isConditionalMediationAvailable', { value: function () { return Promise.resolve(false); } }); }"
+)
+
+
+def without_autofill(driver) -> str:
+    return driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WITHOUT_AUTOFILL})["identifier"]
+
+
 def wait_until(driver, condition, message: str) -> None:
     WebDriverWait(driver, TIMEOUT).until(lambda d: condition(d), message=message)
 
@@ -91,6 +104,7 @@ def test_add_a_passkey_log_in_with_it_then_remove_it(localhost_portier, browser,
     create_customer(server, email, "Lova Lösennyckel", password)
     driver = browser(DESKTOP)
     add_virtual_authenticator(driver)
+    autofill_off = without_autofill(driver)
 
     # Log in with the password and add a passkey on Säkerhet.
     log_in(driver, server.base_url, email, password)
@@ -127,6 +141,14 @@ def test_add_a_passkey_log_in_with_it_then_remove_it(localhost_portier, browser,
     wait_for_path(driver, "/kundavdelning")
     assert "Lova Lösennyckel" in driver.page_source
     screenshot(driver, "logged-in-with-passkey")
+
+    # The e-mail field's autofill (conditional mediation): the virtual authenticator picks the
+    # passkey as soon as the login page asks.
+    log_out(driver)
+    driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": autofill_off})
+    driver.get(server.url("/logga-in"))
+    wait_for_path(driver, "/kundavdelning")
+    without_autofill(driver)
 
     # Säkerhet shows the use, then the key is removed with the password.
     open_security(driver, DESKTOP)
