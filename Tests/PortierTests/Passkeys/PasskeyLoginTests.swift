@@ -57,6 +57,10 @@ struct PasskeyLoginTests {
             #expect(try await AuditEvent.query(on: context.app.db).filter(\.$kind == "login.second_factor_required").count() == 0)
             let page = try await browser.get("/kundavdelning/sakerhet").body.string
             #expect(page.contains("Inloggning med lösennyckel"))
+            // As for passwords: a browser new to an account that has logged in before is mailed about.
+            let subjects = try await OutboxReader.mails(context.app, to: "kund@example.se").map(\.subject)
+            #expect(subjects.filter { $0 == "Ny inloggning på ditt konto" }.count == 1)
+            #expect(browser.cookies.keys.contains { $0.contains("device") })
         }
     }
 
