@@ -137,6 +137,21 @@ struct PasskeyLoginTests {
         }
     }
 
+    @Test("A challenge issued for adding a key does not sign anyone in")
+    func challengeBoundToCeremony() async throws {
+        try await withPortierApp { context in
+            let (owner, authenticator) = try await PasskeyFixtures.customerWithPasskey(context)
+            let registration = try PasskeyFixtures.json(try await PasskeyFixtures.registrationOptions(owner, name: "Andra"))
+            let signIn = authenticator.assert(options: ["challenge": registration["challenge"] as Any, "rpId": "127.0.0.1"], origin: PasskeyFixtures.origin(context))
+            let browser = TestBrowser(app: context.app)
+            try await browser.get("/logga-in")
+            let response = try await browser.postJSON(PasskeyFixtures.loginPath, ["credential": signIn])
+            #expect(response.status == .unauthorized)
+            #expect(try PasskeyFixtures.error(response) == PasskeyFixtures.message(context, "passkeys.error.challenge"))
+            #expect(try await PasskeyChallenge.query(on: context.app.db).count() == 1)   // the registration's, untouched
+        }
+    }
+
     @Test("A counter that goes backwards is refused, marks the key possibly cloned, and is mailed and shown")
     func counterBackwards() async throws {
         try await withPortierApp { context in
