@@ -639,6 +639,84 @@ def english_contact_sections(server: Server, wanted) -> None:
         driver.quit()
 
 
+def submit_in(driver: webdriver.Chrome, css: str) -> None:
+    """Clicks the submit button of the form `css` names and waits for the next page."""
+    find(driver, css + " button[type=submit]").click()
+    settle(driver)
+
+
+def two_step(server: Server, wanted) -> None:
+    """The guide Tvåstegsverifiering: Säkerhet before, the QR code, the backup codes, the code page
+    at login (Swedish), then the code page and Säkerhet with two-step on (English). Turns two-step
+    on for the demo customer of this temporary database; the codes come from pyotp."""
+    import pyotp
+
+    names = ("sakerhet-tvastegsverifiering", "tvastegsverifiering-qr", "reservkoder", "logga-in-kod",
+             "log-in-code", "security-two-step-on")
+    if not any(wanted(name) for name in names):
+        return
+    section = "section#tvastegsverifiering"
+    print("Swedish and English, two-step verification:")
+    driver = make_browser("sv", DESKTOP)
+    try:
+        login(driver, server, current_password)
+        driver.get(server.url("/kundavdelning/sakerhet"))
+        settle(driver)
+        if wanted("sakerhet-tvastegsverifiering"):
+            save(crop_to(driver, [find(driver, section)]), SV_LOGIN, "sakerhet-tvastegsverifiering",
+                 "Säkerhet: Tvåstegsverifiering är avstängd, knappen Slå på tvåstegsverifiering")
+        submit_in(driver, section + " form[action$='/tvastegsverifiering']")
+        if wanted("tvastegsverifiering-qr"):
+            save(crop_to(driver, [find(driver, section)]), SV_LOGIN, "tvastegsverifiering-qr",
+                 "QR-koden, nyckeln och fältet för koden från appen")
+        totp = pyotp.TOTP(find(driver, "#two-step-secret").text.replace(" ", ""))
+        find(driver, "#confirm_code").send_keys(totp.now())
+        submit_in(driver, section + " form[action$='/bekrafta']")
+        if wanted("reservkoder"):
+            save(crop_to(driver, [find(driver, ".backup-codes")]), SV_LOGIN, "reservkoder",
+                 "de tio reservkoderna, som visas en gång")
+        driver.delete_all_cookies()
+        login_until(driver, server, current_password, "/logga-in/kod")
+        if wanted("logga-in-kod"):
+            save(crop_to(driver, [find(driver, "main .card")]), SV_LOGIN, "logga-in-kod",
+                 "sidan där du skriver in koden från appen efter lösenordet")
+    finally:
+        driver.quit()
+
+    driver = make_browser("en", DESKTOP)
+    try:
+        login_until(driver, server, current_password, "/logga-in/kod")
+        if wanted("log-in-code"):
+            save(crop_to(driver, [find(driver, "main .card")]), EN_LOGIN, "log-in-code",
+                 "the page for the code from the app, after the password")
+        # A code is good once: wait for the next 30-second step after the Swedish confirmation.
+        time.sleep(30 - time.time() % 30 + 1)
+        find(driver, "#code").send_keys(totp.now())
+        submit_in(driver, "form.stack-form")
+        driver.get(server.url("/kundavdelning/sakerhet"))
+        settle(driver)
+        if wanted("security-two-step-on"):
+            save(crop_to(driver, [find(driver, section)]), EN_LOGIN, "security-two-step-on",
+                 "Security: two-step verification is on, backup codes left")
+    finally:
+        driver.quit()
+
+
+def login_until(driver: webdriver.Chrome, server: Server, password: str, path: str) -> None:
+    """Submits the login form and waits until the browser is on `path`."""
+    driver.get(server.url("/logga-in"))
+    find(driver, "#email").clear()
+    find(driver, "#email").send_keys(DEMO_EMAIL)
+    find(driver, "#password").send_keys(password)
+    find(driver, "form.stack-form button[type=submit]").click()
+    deadline = time.monotonic() + 30
+    while path not in driver.current_url:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"login as {DEMO_EMAIL} did not reach {path} (at {driver.current_url})")
+        time.sleep(0.2)
+    settle(driver)
+
+
 def first_link(server: Server, driver: webdriver.Chrome, path: str, pattern: str, prefer: tuple[str, ...] = ()) -> str | None:
     if status_of(server, driver, path) != 200:
         return None
@@ -786,6 +864,8 @@ ALL = (
     "header-menu", "menu-open", "customer-area-overview", "customer-area-menu", "contact-details",
     "change-e-mail-address", "change-password", "confirmation-link-sent", "confirm-new-e-mail-address",
     "unknown-e-mail-address", "check-your-e-mail", "choose-a-new-password", "password-changed",
+    "sakerhet-tvastegsverifiering", "tvastegsverifiering-qr", "reservkoder", "logga-in-kod",
+    "log-in-code", "security-two-step-on",
 )
 
 
@@ -812,6 +892,7 @@ def main() -> int:
         public_swedish(server, wanted)
         customer_area(server, wanted)
         public_english(server, wanted)
+        two_step(server, wanted)
     except (WebDriverException, NoSuchElementException, RuntimeError) as error:
         failed = True
         print(f"screenshots: FAILED: {error}\nserver log:\n{tail(server.log_path)}", file=sys.stderr)

@@ -64,8 +64,8 @@ public func configure(_ app: Application, services: PortierServices? = nil, metr
         app, parameters: configuration.passwordHashParameters,
         maxPending: configuration.maxPendingHashes, random: services.random
     )
-    app.serverSecret = try configuration.secretKey
-        ?? ServerSecret.loadOrCreateDevelopmentSecret(at: ServerSecret.developmentFile)
+    app.serverSecret = try (configuration.secretKey ?? ServerSecret.loadOrCreateDevelopmentSecret(at: ServerSecret.developmentFile))
+        .retiring(configuration.retiredSecretKeys)
     app.passwordPolicy = try PasswordPolicy.load(from: app.directory.resourcesDirectory + "Security/common-passwords.txt")
     app.catalogs = try Catalogs.load(from: app.directory.resourcesDirectory + "Localization/")
 

@@ -20,6 +20,10 @@ func routes(_ app: Application) throws {
     try customerArea.register(collection: ContactDetailsController())
     try customerArea.register(collection: SecurityController())
     try customerArea.register(collection: PasskeysController())
+    // Personal: staff members only, each section behind the role `StaffSection` names
+    // (StaffAccessTests walks every route × every role).
+    let staffArea = app.grouped(StaffGuard.anyStaffMember)
+    try staffArea.register(collection: StaffHomeController())
     // Benchmarks only: the same bytes as a guide page, from memory (bench/guide-vs-static).
     if let file = app.portier.configuration.benchBareRouteFile {
         try registerBenchBareRoute(app, file: file)

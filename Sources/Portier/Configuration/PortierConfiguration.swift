@@ -30,6 +30,9 @@ public struct PortierConfiguration: Sendable {
     /// `PORTIER_SECRET_KEY`; nil in development until `configure` reads or creates
     /// `var/secret.key` (production refuses to start without it).
     public var secretKey: ServerSecret?
+    /// `PORTIER_SECRET_KEY_PREVIOUS`: keys retired by a rotation (comma-separated, newest first);
+    /// what they made still opens and verifies, and TOTP secrets are sealed again under the new key.
+    public var retiredSecretKeys: [ServerSecret] = []
     /// `PORTIER_TRUSTED_PROXIES`: whose forwarding headers name the client.
     public var trustedProxies: TrustedProxies = .none
     /// `PORTIER_MAX_PENDING_HASHES`: password checks that may wait for a hashing thread; beyond
@@ -127,6 +130,18 @@ extension PortierConfiguration {
         } else if isProduction {
             throw ConfigurationError(variable: "PORTIER_SECRET_KEY", reason: "is required in production ('portier secret generate' prints one)")
         }
+        var retiredSecretKeys: [ServerSecret] = []
+        if let raw = reader.string("PORTIER_SECRET_KEY_PREVIOUS") {
+            for (index, item) in raw.split(separator: ",").enumerated() {
+                guard let secret = ServerSecret(base64: String(item)) else {
+                    throw ConfigurationError(variable: "PORTIER_SECRET_KEY_PREVIOUS", reason: "key \(index + 1) is not at least \(ServerSecret.minimumByteCount) bytes in base64 (list the old keys separated by commas)")
+                }
+                retiredSecretKeys.append(secret)
+            }
+            guard secretKey != nil else {
+                throw ConfigurationError(variable: "PORTIER_SECRET_KEY_PREVIOUS", reason: "is set but PORTIER_SECRET_KEY is not: set the new key there and keep only the old ones here")
+            }
+        }
 
         var trustedProxies = TrustedProxies.none
         if let raw = reader.string("PORTIER_TRUSTED_PROXIES") {
@@ -164,6 +179,7 @@ extension PortierConfiguration {
             demoPassword: reader.string("PORTIER_DEMO_PASSWORD"),
             isProduction: isProduction,
             secretKey: secretKey,
+            retiredSecretKeys: retiredSecretKeys,
             trustedProxies: trustedProxies,
             maxPendingHashes: maxPendingHashes,
             dkim: dkim,

@@ -20,15 +20,16 @@ struct DeviceCookie: Equatable, Sendable {
 
 /// Makes and checks device cookies' signed values (`v1.<subject>.<device>.<issued>.<mac>`).
 struct DeviceCookieSigner: Sendable {
-    private let key: SymmetricKey
+    /// The current key signs; it and any retired one verify.
+    private let keys: [SymmetricKey]
 
     init(secret: ServerSecret) {
-        key = secret.key(for: "device-cookie")
+        keys = secret.keys(for: "device-cookie")
     }
 
     func makeValue(for cookie: DeviceCookie) -> String {
         let payload = Self.payload(cookie)
-        return payload + "." + Base64URL.encode(Array(HMAC<SHA256>.authenticationCode(for: Array(payload.utf8), using: key)))
+        return payload + "." + Base64URL.encode(Array(HMAC<SHA256>.authenticationCode(for: Array(payload.utf8), using: keys[0])))
     }
 
     /// The cookie when `value` was signed by this server and has not outlived its lifetime.
@@ -39,7 +40,7 @@ struct DeviceCookieSigner: Sendable {
               let issued = Int64(parts[3]),
               let mac = Base64URL.decode(String(parts[4])) else { return nil }
         let payload = parts[0...3].joined(separator: ".")
-        guard HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Array(payload.utf8), using: key) else { return nil }
+        guard keys.contains(where: { HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Array(payload.utf8), using: $0) }) else { return nil }
         let issuedAt = Date(timeIntervalSince1970: TimeInterval(issued))
         guard now.timeIntervalSince(issuedAt) < DeviceCookie.lifetime else { return nil }
         return DeviceCookie(subjectID: subjectID, deviceID: String(parts[2]), issuedAt: issuedAt)

@@ -24,6 +24,7 @@ enum PortierMigrations {
         CreateTOTPCredential(),
         CreateBackupCode(),
         DropGuideSearchIndex(),
+        UpdateAuditEventAddStaffID(),
         CreatePasskeyCredential(),
         CreatePasskeyChallenge(),
     ]

@@ -53,6 +53,8 @@ public final class AuditEvent: Model, @unchecked Sendable {
     @Field(key: "occurred_at") public var occurredAt: Date
     @Field(key: "kind") public var kind: String
     @OptionalField(key: "customer_id") public var customerID: UUID?
+    /// The staff member who acted: in `/personal`, or logged in as the customer.
+    @OptionalField(key: "staff_id") public var staffID: UUID?
     /// The identifier typed by the visitor (e-mail), kept for failed attempts on unknown accounts.
     @OptionalField(key: "email") public var email: String?
     @OptionalField(key: "ip_address") public var ipAddress: String?
@@ -61,10 +63,11 @@ public final class AuditEvent: Model, @unchecked Sendable {
 
     public init() {}
 
-    public init(kind: Kind, occurredAt: Date, customerID: UUID?, email: String?, ipAddress: String?, userAgent: String?, details: String? = nil) {
+    public init(kind: Kind, occurredAt: Date, customerID: UUID?, staffID: UUID? = nil, email: String?, ipAddress: String?, userAgent: String?, details: String? = nil) {
         self.kind = kind.rawValue
         self.occurredAt = occurredAt
         self.customerID = customerID
+        self.staffID = staffID
         self.email = email.map { String($0.prefix(320)) }
         self.ipAddress = ipAddress
         self.userAgent = userAgent.map { String($0.prefix(512)) }
@@ -73,16 +76,23 @@ public final class AuditEvent: Model, @unchecked Sendable {
 }
 
 extension Request {
-    /// Records an audit event for this request's client.
-    func audit(_ kind: AuditEvent.Kind, customerID: UUID? = nil, email: String? = nil, details: String? = nil, on database: (any Database)? = nil) async throws {
+    /// Records an audit event for this request's client. The acting staff member — the one logged
+    /// in to `/personal`, or the one logged in as the customer — is recorded unless `staffID` names one.
+    func audit(_ kind: AuditEvent.Kind, customerID: UUID? = nil, staffID: UUID? = nil, email: String? = nil, details: String? = nil, on database: (any Database)? = nil) async throws {
         try await AuditEvent(
             kind: kind,
             occurredAt: portier.clock.now(),
             customerID: customerID,
+            staffID: staffID ?? actingStaffID,
             email: email,
             ipAddress: clientIP,
             userAgent: headers.first(name: .userAgent),
             details: details
         ).create(on: database ?? db)
+    }
+
+    /// The staff member behind this request: logged in to `/personal`, or acting as the customer.
+    var actingStaffID: UUID? {
+        auth.get(AuthenticatedStaff.self)?.staff.id ?? auth.get(AuthenticatedCustomer.self)?.impersonatorStaffID
     }
 }

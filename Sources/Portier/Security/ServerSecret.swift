@@ -2,15 +2,18 @@ import Crypto
 import Vapor
 import Foundation
 
-/// `PORTIER_SECRET_KEY`: at least 32 random bytes that sign device cookies and (later) encrypt
-/// second-factor secrets. Never printed: `description` hides it, so a logged configuration
-/// cannot leak it.
+/// `PORTIER_SECRET_KEY`: at least 32 random bytes that sign device cookies, hash backup codes and
+/// encrypt second-factor secrets. Never printed: `description` hides it, so a logged configuration
+/// cannot leak it. Keys retired by a rotation (`PORTIER_SECRET_KEY_PREVIOUS`) still open and verify
+/// what they made; everything new is made with the current key.
 public struct ServerSecret: Sendable, Equatable, CustomStringConvertible {
     public static let minimumByteCount = 32
     /// Where development keeps the secret it generated on first start.
     public static let developmentFile = "var/secret.key"
 
     public let bytes: [UInt8]
+    /// Earlier secrets, newest first: read and verified, never used to make anything new.
+    public private(set) var retired: [ServerSecret] = []
 
     /// From the base64 text of the variable (or the development file); nil when too short or not base64.
     public init?(base64: String) {
@@ -38,6 +41,19 @@ public struct ServerSecret: Sendable, Equatable, CustomStringConvertible {
             info: Data(("portier:" + purpose).utf8),
             outputByteCount: 32
         )
+    }
+
+    /// Every key for `purpose`, the current one first, then the retired ones: for opening and
+    /// verifying what an earlier key made.
+    public func keys(for purpose: String) -> [SymmetricKey] {
+        [key(for: purpose)] + retired.map { $0.key(for: purpose) }
+    }
+
+    /// This secret with `retired` keys that still open and verify what they made.
+    public func retiring(_ retired: [ServerSecret]) -> ServerSecret {
+        var secret = self
+        secret.retired = retired.filter { $0.bytes != bytes }.map { ServerSecret(bytes: $0.bytes) }
+        return secret
     }
 
     public var description: String { "ServerSecret(hidden)" }

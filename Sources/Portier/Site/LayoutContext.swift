@@ -9,6 +9,8 @@ struct LayoutContext: Encodable {
     var csrfToken: String
     let isLoggedIn: Bool
     let customerName: String?
+    /// The logged-in staff member's name (their own cookie), for the header's link to `/personal`.
+    let staffName: String?
     let currentPath: String
     /// Where the language switch returns to: this page, unless the page has a language of its own.
     var languageSwitchPath: String
@@ -28,6 +30,7 @@ struct LayoutContext: Encodable {
         self.csrfToken = request.csrfToken ?? ""
         self.isLoggedIn = request.auth.has(AuthenticatedCustomer.self)
         self.customerName = request.auth.get(AuthenticatedCustomer.self)?.customer.name
+        self.staffName = request.auth.get(AuthenticatedStaff.self)?.staff.name
         self.currentPath = request.url.path
         self.languageSwitchPath = self.currentPath
         self.webmailURL = configuration.webmailURL?.absoluteString

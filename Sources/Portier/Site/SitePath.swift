@@ -46,6 +46,15 @@ enum SitePath: String, CaseIterable {
     case staffArea = "personal"
     case staffLogin = "personal/logga-in"
     case staffSecondFactor = "personal/logga-in/kod"
+    case staffLogout = "personal/logga-ut"
+    case staffCustomers = "personal/kunder"
+    case staffTickets = "personal/arenden"
+    case staffGuides = "personal/guider"
+    case staffFeedback = "personal/feedback"
+    case staffAuditLog = "personal/granskningslogg"
+    case staffMembers = "personal/medarbetare"
+    /// The staff member's own account: password, second factor, passkeys.
+    case staffAccount = "personal/mitt-konto"
 
     var path: String { "/" + rawValue }
 
@@ -143,6 +152,8 @@ struct SitePaths: Encodable {
     let helpSearch = SitePath.helpSearch.path
     let helpSuggestions = SitePath.helpSuggestions.path
     let contact = SitePath.contact.path
+    let staffArea = SitePath.staffArea.path
+    let staffLogout = SitePath.staffLogout.path
 }
 
 extension String {

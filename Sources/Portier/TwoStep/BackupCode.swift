@@ -35,10 +35,11 @@ public struct BackupCodeHasher: Sendable {
     static let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz")
     static let length = 10
 
-    private let key: SymmetricKey
+    /// The current key first, then retired ones (codes made before a key rotation still work).
+    private let keys: [SymmetricKey]
 
     public init(secret: ServerSecret) {
-        key = secret.key(for: "backup-code")
+        keys = secret.keys(for: "backup-code")
     }
 
     /// A new code from `random` (5 bits per character from each byte: no modulo bias).
@@ -62,7 +63,17 @@ public struct BackupCodeHasher: Sendable {
         return result.count == length ? result : nil
     }
 
+    /// The stored form of a new code: under the current key.
     func hash(_ normalizedCode: String, for subject: SecondFactorSubject) -> String {
+        Self.hash(normalizedCode, for: subject, key: keys[0])
+    }
+
+    /// Every form a stored code may have: under the current key and each retired one.
+    func candidateHashes(_ normalizedCode: String, for subject: SecondFactorSubject) -> [String] {
+        keys.map { Self.hash(normalizedCode, for: subject, key: $0) }
+    }
+
+    private static func hash(_ normalizedCode: String, for subject: SecondFactorSubject, key: SymmetricKey) -> String {
         let message = Array((subject.binding + ":" + normalizedCode).utf8)
         return HMAC<SHA256>.authenticationCode(for: message, using: key).map { String(format: "%02x", $0) }.joined()
     }
@@ -81,12 +92,12 @@ extension BackupCode {
 
     /// Marks the unused code with `codeHash` used; false when there is none (checked by the UPDATE
     /// itself, so a code cannot be spent twice by two requests at once).
-    static func claim(codeHash: String, of subject: SecondFactorSubject, at now: Date, on database: any Database) async throws -> Bool {
-        guard let sql = database as? any SQLDatabase else { return false }
+    static func claim(codeHashes: [String], of subject: SecondFactorSubject, at now: Date, on database: any Database) async throws -> Bool {
+        guard let sql = database as? any SQLDatabase, !codeHashes.isEmpty else { return false }
         let rows = try await sql.raw("""
             UPDATE \(ident: schema) SET used_at = \(bind: now)
             WHERE subject_kind = \(bind: subject.kind.rawValue) AND subject_id = \(bind: subject.id)
-              AND code_hash = \(bind: codeHash) AND used_at IS NULL
+              AND code_hash IN (\(binds: codeHashes)) AND used_at IS NULL
             RETURNING id
             """).all()
         return !rows.isEmpty

@@ -16,10 +16,11 @@ struct RememberedDeviceCookie: Equatable, Sendable {
 }
 
 struct RememberedDeviceSigner: Sendable {
-    private let key: SymmetricKey
+    /// The current key signs; it and any retired one verify.
+    private let keys: [SymmetricKey]
 
     init(secret: ServerSecret) {
-        key = secret.key(for: "two-step-remembered-device")
+        keys = secret.keys(for: "two-step-remembered-device")
     }
 
     func makeValue(for cookie: RememberedDeviceCookie) -> String {
@@ -27,7 +28,7 @@ struct RememberedDeviceSigner: Sendable {
             "v1", cookie.subject.kind.rawValue, cookie.subject.id.uuidString.lowercased(),
             cookie.credentialID.uuidString.lowercased(), String(Int64(cookie.issuedAt.timeIntervalSince1970)),
         ].joined(separator: ".")
-        return payload + "." + Base64URL.encode(Array(HMAC<SHA256>.authenticationCode(for: Array(payload.utf8), using: key)))
+        return payload + "." + Base64URL.encode(Array(HMAC<SHA256>.authenticationCode(for: Array(payload.utf8), using: keys[0])))
     }
 
     func cookie(from value: String, now: Date) -> RememberedDeviceCookie? {
@@ -39,7 +40,7 @@ struct RememberedDeviceSigner: Sendable {
               let issued = Int64(parts[4]),
               let mac = Base64URL.decode(String(parts[5])) else { return nil }
         let payload = parts[0...4].joined(separator: ".")
-        guard HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Array(payload.utf8), using: key) else { return nil }
+        guard keys.contains(where: { HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Array(payload.utf8), using: $0) }) else { return nil }
         let issuedAt = Date(timeIntervalSince1970: TimeInterval(issued))
         guard now.timeIntervalSince(issuedAt) < RememberedDeviceCookie.lifetime, issuedAt <= now.addingTimeInterval(60) else { return nil }
         return RememberedDeviceCookie(subject: SecondFactorSubject(kind: kind, id: subjectID), credentialID: credentialID, issuedAt: issuedAt)

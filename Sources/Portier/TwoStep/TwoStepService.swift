@@ -119,7 +119,7 @@ public struct TwoStepService: Sendable {
             return .authenticatorCode
         }
         guard let normalized = BackupCodeHasher.normalized(typed),
-              try await BackupCode.claim(codeHash: backupCodes.hash(normalized, for: subject), of: subject, at: clock.now(), on: database) else {
+              try await BackupCode.claim(codeHashes: backupCodes.candidateHashes(normalized, for: subject), of: subject, at: clock.now(), on: database) else {
             throw TwoStepError.codeInvalid
         }
         return .backupCode(remaining: try await BackupCode.remaining(for: subject, on: database))
@@ -128,12 +128,17 @@ public struct TwoStepService: Sendable {
     private func claimAuthenticatorCode(_ code: String, credential: TOTPCredential, on database: any Database) async throws {
         let typed = code.filter { !$0.isWhitespace }
         guard !typed.isEmpty else { throw TwoStepError.codeMissing }
-        let secret = try secretBox.open(credential.sealedSecret, for: credential.subject)
-        guard let step = TOTPGenerator(secret: secret).matchingStep(for: typed, at: clock.now(), after: credential.lastUsedStep),
+        let opened = try secretBox.opened(credential.sealedSecret, for: credential.subject)
+        guard let step = TOTPGenerator(secret: opened.secret).matchingStep(for: typed, at: clock.now(), after: credential.lastUsedStep),
               try await TOTPCredential.claim(step: step, of: try credential.requireID(), on: database) else {
             throw TwoStepError.codeInvalid
         }
         credential.lastUsedStep = step
+        if opened.isSealedUnderRetiredKey {
+            // After a key rotation: seal it under the current key, so the retired one can go.
+            credential.sealedSecret = try secretBox.seal(opened.secret, for: credential.subject)
+            try await credential.save(on: database)
+        }
     }
 
     // MARK: Changes

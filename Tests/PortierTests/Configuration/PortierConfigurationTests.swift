@@ -56,6 +56,25 @@ struct PortierConfigurationTests {
     /// 32 bytes, base64.
     static let secret = Data(repeating: 42, count: 32).base64EncodedString()
 
+    @Test("Retired keys: listed newest first, each checked, and only beside a current key")
+    func retiredSecretKeys() throws {
+        let old = Data(repeating: 43, count: 32).base64EncodedString()
+        let older = Data(repeating: 44, count: 40).base64EncodedString()
+        let configuration = try PortierConfiguration.load(from: ["PORTIER_SECRET_KEY": Self.secret, "PORTIER_SECRET_KEY_PREVIOUS": old + ", " + older], environment: .development)
+        #expect(configuration.retiredSecretKeys.map(\.base64) == [old, older])
+        #expect(!String(reflecting: configuration).contains(old))
+
+        #expect(throws: ConfigurationError.self) {
+            try PortierConfiguration.load(from: ["PORTIER_SECRET_KEY": Self.secret, "PORTIER_SECRET_KEY_PREVIOUS": old + ",c2hvcnQ="], environment: .development)
+        }
+        do {
+            _ = try PortierConfiguration.load(from: ["PORTIER_SECRET_KEY_PREVIOUS": old], environment: .development)
+            Issue.record("a retired key without a current one was accepted")
+        } catch let error as ConfigurationError {
+            #expect(error.variable == "PORTIER_SECRET_KEY_PREVIOUS")
+        }
+    }
+
     @Test("The secret is never printed with the configuration")
     func secretHidden() throws {
         let configuration = try PortierConfiguration.load(from: ["PORTIER_SECRET_KEY": Self.secret], environment: .development)
