@@ -43,6 +43,7 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .target(name: "PortierQR"),
                 .target(name: "PortierSearch"),
+                .target(name: "PortierWebAuthn"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -83,6 +84,16 @@ let package = Package(
             path: "Tests/ReferenceImplementations",
             swiftSettings: swiftSettings
         ),
+        // A software authenticator and a CBOR encoder that build WebAuthn inputs for tests.
+        .target(
+            name: "WebAuthnTestSupport",
+            dependencies: [
+                .target(name: "PortierWebAuthn"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Tests/WebAuthnTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PortierDKIMTests",
             dependencies: [
@@ -108,7 +119,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PortierWebAuthnTests",
-            dependencies: [.target(name: "PortierWebAuthn")],
+            dependencies: [.target(name: "PortierWebAuthn"), .target(name: "WebAuthnTestSupport")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -119,6 +130,9 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .target(name: "ReferenceImplementations"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                .target(name: "PortierWebAuthn"),
+                .target(name: "WebAuthnTestSupport"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -12,6 +12,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: StaffLoginController())
     try app.register(collection: StaffSecondFactorController())
     try app.register(collection: StaffPasswordController())
+    try app.register(collection: PasskeyLoginController())
     try app.register(collection: RecoveryController())
     try app.register(collection: HelpCenterController())
     try app.register(collection: EmailConfirmationController())
@@ -25,6 +26,7 @@ func routes(_ app: Application) throws {
     try customerArea.register(collection: ContactDetailsController())
     try customerArea.register(collection: SecurityController())
     try customerArea.register(collection: ImpersonationEndController())
+    try customerArea.register(collection: PasskeysController())
     // Personal: staff members only, each section behind the role `StaffSection` names
     // (StaffAccessTests walks every route × every role).
     let staffArea = app.grouped(StaffGuard.anyStaffMember)

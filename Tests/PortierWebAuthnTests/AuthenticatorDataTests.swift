@@ -1,5 +1,6 @@
 import Crypto
 import PortierWebAuthn
+import WebAuthnTestSupport
 import Testing
 
 @Suite("Authenticator data parsing")

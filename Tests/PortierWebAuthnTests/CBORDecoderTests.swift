@@ -1,4 +1,5 @@
 import PortierWebAuthn
+import WebAuthnTestSupport
 import Testing
 
 @Suite("CBOR decoder")

@@ -1,5 +1,6 @@
 import Foundation
 import PortierWebAuthn
+import WebAuthnTestSupport
 import Testing
 
 @Suite("Registration ceremony (WebAuthn §7.1)")

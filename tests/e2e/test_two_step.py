@@ -15,6 +15,7 @@ from selenium.webdriver.common.by import By
 from conftest import ARTIFACTS, DESKTOP, PHONE, artifact_stem, strong_password, unique_email
 from pages import (
     click_and_wait_for_load, fill, log_in, path_of, submit_button, submit_login, wait_for_path, with_text,
+    without_known_axe_false_positives,
 )
 
 WIDTHS = pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=["desktop-1280", "phone-375"])
@@ -79,7 +80,7 @@ def run_axe(driver, request, label: str) -> None:
     axe_selenium_python = pytest.importorskip("axe_selenium_python")
     axe = axe_selenium_python.Axe(driver, script_url=str(Path(axe_core_python.__file__).with_name("axe.min.js")))
     axe.inject()
-    violations = [v for v in axe.run()["violations"] if v.get("impact") in ("serious", "critical")]
+    violations = [v for v in without_known_axe_false_positives(axe.run()["violations"]) if v.get("impact") in ("serious", "critical")]
     if violations:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         (ARTIFACTS / f"{artifact_stem(request.node)}--{label}--axe.json").write_text(json.dumps(violations, indent=2, ensure_ascii=False), encoding="utf-8")

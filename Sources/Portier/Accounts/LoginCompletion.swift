@@ -1,7 +1,7 @@
 import Fluent
 import Vapor
 
-/// The last step of every login (after the password, or after the password and a second factor):
+/// The last step of every login (after the password, the password and a second factor, or a passkey):
 /// a new session, the device cookie, the audit event — and, when the browser is new to an account
 /// that has logged in before, the "Ny inloggning på ditt konto" e-mail in the same transaction.
 struct LoginCompletion {
@@ -9,8 +9,14 @@ struct LoginCompletion {
 
     /// - Parameter method: How the second factor was given, for the audit event (nil: password only).
     func complete(customer: Customer, strength: SessionStrength, next: String?, method: String? = nil) async throws -> Response {
-        let customerID = try customer.requireID()
         let response = request.redirect(to: next ?? SitePath.customerArea.path, redirectType: .normal)
+        try await complete(customer: customer, strength: strength, method: method, on: response)
+        return response
+    }
+
+    /// The same, with the cookies set on `response` (a passkey login answers its script in JSON).
+    func complete(customer: Customer, strength: SessionStrength, method: String?, on response: Response) async throws {
+        let customerID = try customer.requireID()
         try await SessionManager(request: request).start(for: customer, strength: strength, on: response)
         let isNewDevice = request.rememberDevice(for: customerID, on: response)
 
@@ -35,6 +41,5 @@ struct LoginCompletion {
             try await event.create(on: database)
             if let newDeviceMail { try await Outbox.enqueue(newDeviceMail, on: database, now: now) }
         }
-        return response
     }
 }

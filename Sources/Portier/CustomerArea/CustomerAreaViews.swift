@@ -163,6 +163,9 @@ enum AreaNotice: String, CaseIterable {
     case backupCodesReplaced = "backup-codes-replaced"
     case sessionEnded = "session-ended"
     case otherSessionsEnded = "other-sessions-ended"
+    case passkeyAdded = "passkey-added"
+    case passkeyRenamed = "passkey-renamed"
+    case passkeyRemoved = "passkey-removed"
 
     var catalogKey: String { "area.notice." + rawValue.replacingOccurrences(of: "-", with: "_") }
 

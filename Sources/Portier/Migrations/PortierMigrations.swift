@@ -34,5 +34,7 @@ enum PortierMigrations {
         CreateGuideViewDay(),
         UpdateCustomerAddLoginDisabled(),
         UpdateCustomerAddNumberAndSearchKeys(),
+        CreatePasskeyCredential(),
+        CreatePasskeyChallenge(),
     ]
 }

@@ -5,7 +5,8 @@ import Foundation
 /// `PORTIER_AUDIT_RETENTION_DAYS`, sent mail after `PORTIER_OUTBOX_RETENTION_DAYS`, searches
 /// without a result nobody has repeated for ``Policy/unansweredSearchLifetime``, and throttle
 /// counters whose last attempt is older than ``Policy/throttleCounterLifetime`` (longer than
-/// any throttle's window, so no running delay is forgotten). Queued and failed mail is never
+/// any throttle's window, so no running delay is forgotten), and passkey challenges that ran out
+/// unused. Queued and failed mail is never
 /// removed. Run daily by ``DataRetentionLifecycle``; tests call ``removeExpired(now:)``.
 struct DataRetention {
     struct Policy: Sendable, Equatable {
@@ -28,12 +29,14 @@ struct DataRetention {
         var sentMails = 0
         var unansweredSearches = 0
         var throttleCounters = 0
+        var passkeyChallenges = 0
 
-        var total: Int { auditEvents + sentMails + unansweredSearches + throttleCounters }
+        var total: Int { auditEvents + sentMails + unansweredSearches + throttleCounters + passkeyChallenges }
 
         var description: String {
             "clean-up removed \(total) rows: \(auditEvents) audit events, \(sentMails) sent mails, "
-                + "\(unansweredSearches) searches without a result, \(throttleCounters) throttle counters"
+                + "\(unansweredSearches) searches without a result, \(throttleCounters) throttle counters, "
+                + "\(passkeyChallenges) expired passkey challenges"
         }
     }
 
@@ -55,6 +58,9 @@ struct DataRetention {
         )
         report.throttleCounters = try await remove(
             ThrottleCounter.query(on: database).filter(\.$lastFailureEpoch < Int64(now.addingTimeInterval(-Policy.throttleCounterLifetime).timeIntervalSince1970))
+        )
+        report.passkeyChallenges = try await remove(
+            PasskeyChallenge.query(on: database).filter(\.$expiresAt <= now)
         )
         return report
     }

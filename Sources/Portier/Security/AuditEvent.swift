@@ -80,6 +80,17 @@ public final class AuditEvent: Model, @unchecked Sendable {
         case impersonationStarted = "impersonation.started"
         case impersonationEnded = "impersonation.ended"
         case impersonationChangeRefused = "impersonation.change_refused"
+        case passkeyAdded = "passkey.added"
+        case passkeyRenamed = "passkey.renamed"
+        case passkeyRemoved = "passkey.removed"
+        /// A login with a passkey (followed by `login.succeeded`).
+        case passkeyUsed = "passkey.used"
+        /// A sign-in with a known key failed a check (signature, origin, flags, …).
+        case passkeyRefused = "passkey.refused"
+        /// A sign-in whose signature counter did not advance: the key is marked possibly cloned.
+        case passkeyCounterRefused = "passkey.counter_refused"
+        /// A passkey sign-in that named no known key, or whose challenge was unknown or spent.
+        case passkeyLoginFailed = "login.passkey_failed"
     }
 
     @ID(key: .id) public var id: UUID?

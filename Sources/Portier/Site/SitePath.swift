@@ -25,6 +25,14 @@ enum SitePath: String, CaseIterable {
     case backupCodes = "kundavdelning/sakerhet/reservkoder"
     case backupCodesDownload = "kundavdelning/sakerhet/reservkoder/ladda-ner"
     case endOtherSessions = "kundavdelning/sakerhet/enheter/logga-ut-andra"
+    /// JSON: a new passkey's registration (the browser's answer to the options).
+    case passkeys = "kundavdelning/sakerhet/losennycklar"
+    /// JSON: options for `navigator.credentials.create()`.
+    case passkeyOptions = "kundavdelning/sakerhet/losennycklar/alternativ"
+    /// JSON: a sign-in with a passkey (the browser's answer to the options).
+    case passkeyLogin = "logga-in/losennyckel"
+    /// JSON: options for `navigator.credentials.get()`.
+    case passkeyLoginOptions = "logga-in/losennyckel/alternativ"
     case confirmEmail = "bekrafta-e-post"
     case help = "hjalp"
     case helpSearch = "hjalp/sok"
@@ -112,6 +120,10 @@ enum SitePath: String, CaseIterable {
     static func endSession(_ id: UUID) -> String {
         SitePath.security.path + "/enheter/" + id.uuidString.lowercased() + "/logga-ut"
     }
+
+    /// Renames or removes one passkey on Säkerhet.
+    static func renamePasskey(_ id: UUID) -> String { SitePath.passkeys.path + "/" + id.uuidString.lowercased() + "/byt-namn" }
+    static func removePasskey(_ id: UUID) -> String { SitePath.passkeys.path + "/" + id.uuidString.lowercased() + "/ta-bort" }
 
     /// The reset page for a raw link token.
     static func resetPassword(token: String) -> String {
@@ -212,6 +224,10 @@ struct SitePaths: Encodable {
     let backupCodes = SitePath.backupCodes.path
     let backupCodesDownload = SitePath.backupCodesDownload.path
     let endOtherSessions = SitePath.endOtherSessions.path
+    let passkeys = SitePath.passkeys.path
+    let passkeyOptions = SitePath.passkeyOptions.path
+    let passkeyLogin = SitePath.passkeyLogin.path
+    let passkeyLoginOptions = SitePath.passkeyLoginOptions.path
     let help = SitePath.help.path
     let helpSearch = SitePath.helpSearch.path
     let helpSuggestions = SitePath.helpSuggestions.path

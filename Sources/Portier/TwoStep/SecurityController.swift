@@ -2,7 +2,7 @@ import Fluent
 import Vapor
 
 /// Säkerhet in Kundavdelningen (`/kundavdelning/sakerhet`): two-step verification and its
-/// backup codes (`+TwoStep`), the logged-in devices (`+Sessions`) and the last 90 days of
+/// backup codes (`+TwoStep`), passkeys (`PasskeysController`), the logged-in devices (`+Sessions`) and the last 90 days of
 /// security events. Every form works without JavaScript.
 struct SecurityController: RouteCollection {
     static let eventsPerPage = 20
@@ -16,6 +16,7 @@ struct SecurityController: RouteCollection {
         .passwordChanged, .passwordResetCompleted, .emailChangeRequested, .emailChangeCompleted,
         .twoStepEnabled, .twoStepDisabled, .backupCodesReplaced, .backupCodeUsed, .sessionEnded, .otherSessionsEnded,
         .impersonationStarted, .loginDisabled, .loginEnabled, .staffPasswordResetSent, .staffSessionsEnded,
+        .passkeyAdded, .passkeyRenamed, .passkeyRemoved, .passkeyUsed, .passkeyRefused, .passkeyCounterRefused,
     ]
 
     func boot(routes: any RoutesBuilder) throws {
@@ -43,7 +44,7 @@ struct SecurityController: RouteCollection {
         _ request: Request, _ authenticated: AuthenticatedCustomer, notice: AreaNotice? = nil,
         newBackupCodes: [String]? = nil, confirmError: String? = nil,
         disableErrors: SecurityPageContext.FormErrors = .init(), backupCodesErrors: SecurityPageContext.FormErrors = .init(),
-        eventsPage: Int = 1, status: HTTPStatus = .ok
+        passkeyError: PasskeyFormError? = nil, eventsPage: Int = 1, status: HTTPStatus = .ok
     ) async throws -> Response {
         let customer = authenticated.customer
         let customerID = try customer.requireID()
@@ -69,6 +70,7 @@ struct SecurityController: RouteCollection {
             layout: LayoutContext(request: request, titleKey: "security.title"),
             notice: notice.map { format.text($0.catalogKey) },
             twoStep: twoStep,
+            passkeys: try await PasskeySection.make(request, authenticated, format: format, error: passkeyError),
             sessions: sessions,
             hasOtherSessions: sessions.contains { !$0.isCurrent },
             events: events,

@@ -1,12 +1,13 @@
 import Vapor
 
-/// Säkerhet (`/kundavdelning/sakerhet`): two-step verification, backup codes, logged-in devices
-/// and security events.
+/// Säkerhet (`/kundavdelning/sakerhet`): two-step verification, backup codes, passkeys,
+/// logged-in devices and security events.
 struct SecurityPageContext: PageContext {
     let layout: LayoutContext
     let section = "security"
     let notice: String?
     let twoStep: TwoStepSection
+    let passkeys: PasskeySection
     let sessions: [SessionView]
     let hasOtherSessions: Bool
     let events: [EventView]

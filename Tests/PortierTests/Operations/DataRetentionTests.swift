@@ -33,7 +33,7 @@ struct DataRetentionTests {
             let report = try await DataRetention(database: database, policy: .init(configuration: context.app.portier.configuration)).removeExpired(now: now)
 
             #expect(report == DataRetention.Report(auditEvents: 1, sentMails: 1, unansweredSearches: 1, throttleCounters: 1))
-            #expect(report.description == "clean-up removed 4 rows: 1 audit events, 1 sent mails, 1 searches without a result, 1 throttle counters")
+            #expect(report.description == "clean-up removed 4 rows: 1 audit events, 1 sent mails, 1 searches without a result, 1 throttle counters, 0 expired passkey challenges")
             #expect(try await AuditEvent.query(on: database).count() == 1)
             #expect(Set(try await OutboxMessage.query(on: database).all().compactMap(\.id)) == [recentSent, oldQueued])
             #expect(try await UnansweredSearch.query(on: database).all().map(\.query) == ["ny fråga"])

@@ -36,6 +36,18 @@ final class TestBrowser: @unchecked Sendable {
         return try await send(.POST, path, body: encoded)
     }
 
+    /// Posts `object` as JSON, the way Portier's scripts do (the CSRF token from the last page in
+    /// `csrf_token`, unless one is given or `includeCSRF` is false). The page stays the last page.
+    @discardableResult
+    func postJSON(_ path: String, _ object: [String: Any], includeCSRF: Bool = true) async throws -> TestingHTTPResponse {
+        var object = object
+        if includeCSRF, object["csrf_token"] == nil, let token = csrfToken {
+            object["csrf_token"] = token
+        }
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+        return try await send(.POST, path, body: body, contentType: "application/json")
+    }
+
     /// Logs in through the real form: GET for the token, then POST.
     @discardableResult
     func logIn(email: String, password: String, next: String? = nil) async throws -> TestingHTTPResponse {
@@ -55,14 +67,14 @@ final class TestBrowser: @unchecked Sendable {
         cookies[name] = value
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, body: String?) async throws -> TestingHTTPResponse {
+    private func send(_ method: HTTPMethod, _ path: String, body: String?, contentType: String = "application/x-www-form-urlencoded") async throws -> TestingHTTPResponse {
         var headers = HTTPHeaders()
         headers.add(name: .userAgent, value: userAgent)
         if !cookies.isEmpty {
             headers.add(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
         }
         if body != nil {
-            headers.add(name: .contentType, value: "application/x-www-form-urlencoded")
+            headers.add(name: .contentType, value: contentType)
             if let fetchSite { headers.add(name: "Sec-Fetch-Site", value: fetchSite) }
         }
         let response = try await app.testing().sendRequest(method, path, headers: headers, body: body.map { ByteBuffer(string: $0) })
@@ -73,7 +85,9 @@ final class TestBrowser: @unchecked Sendable {
                 cookies[name] = cookie.string
             }
         }
-        lastBody = response.body.string
+        if response.headers.contentType != .json {
+            lastBody = response.body.string
+        }
         return response
     }
 }

@@ -1,9 +1,9 @@
 import PortierWebAuthn
 
-/// A minimal CBOR encoder for building test inputs; the module itself only
-/// decodes.
-enum CBOREncoding {
-    static func encode(_ value: CBORValue) -> [UInt8] {
+/// A minimal CBOR encoder for building test inputs (PortierWebAuthnTests and the
+/// passkey tests of PortierTests); the module itself only decodes.
+public enum CBOREncoding {
+    public static func encode(_ value: CBORValue) -> [UInt8] {
         switch value {
         case .unsignedInteger(let n): return head(0, n)
         case .negativeInteger(let n): return head(1, n)
@@ -19,7 +19,7 @@ enum CBOREncoding {
         }
     }
 
-    static func encode(key: CBORMapKey) -> [UInt8] {
+    public static func encode(key: CBORMapKey) -> [UInt8] {
         switch key {
         case .unsignedInteger(let n): return head(0, n)
         case .negativeInteger(let n): return head(1, n)
@@ -28,16 +28,16 @@ enum CBOREncoding {
     }
 
     /// A map from integer labels, in the given order.
-    static func map(_ pairs: [(Int, CBORValue)]) -> CBORValue {
+    public static func map(_ pairs: [(Int, CBORValue)]) -> CBORValue {
         .map(CBORMap(entries: pairs.map { CBORMap.Entry(key: .integer($0.0), value: $0.1) })!)
     }
 
     /// A map from text labels, in the given order.
-    static func map(_ pairs: [(String, CBORValue)]) -> CBORValue {
+    public static func map(_ pairs: [(String, CBORValue)]) -> CBORValue {
         .map(CBORMap(entries: pairs.map { CBORMap.Entry(key: .text($0.0), value: $0.1) })!)
     }
 
-    static func int(_ value: Int) -> CBORValue {
+    public static func int(_ value: Int) -> CBORValue {
         value >= 0 ? .unsignedInteger(UInt64(value)) : .negativeInteger(UInt64(-1 - value))
     }
 

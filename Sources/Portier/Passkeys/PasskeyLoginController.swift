@@ -1,0 +1,113 @@
+import Fluent
+import PortierWebAuthn
+import Vapor
+
+/// `POST /logga-in/losennyckel/alternativ` and `POST /logga-in/losennyckel`: logging in with a
+/// passkey, from the button on the login page or the browser's autofill (conditional
+/// mediation). Both answer the page's script in JSON and need the CSRF token in the body. A
+/// passkey login is a full login with two factors (session strength `passkey`, no code step);
+/// the session, device cookie and new-device mail are those of every login (`LoginCompletion`).
+/// Attempts are throttled per client address like password logins, counted before the check.
+struct PasskeyLoginController: RouteCollection {
+    /// Options (each a stored challenge) per client address: generous, as every login page asks once.
+    static let optionsPolicy = ThrottlePolicy(freeFailures: 300, window: 15 * 60, baseDelay: 30, maxDelay: 15 * 60)
+    /// Sign-in attempts per client address: as for passwords.
+    static let loginPolicy = ThrottlePolicy.loginPerAddress
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.post(SitePath.passkeyLoginOptions.components, use: options)
+        routes.post(SitePath.passkeyLogin.components, use: login)
+    }
+
+    static func throttleKey(_ request: Request, _ purpose: String) -> String {
+        "passkey-login:" + purpose + ":ip:" + request.clientThrottleKey
+    }
+
+    @Sendable
+    func options(request: Request) async throws -> Response {
+        let throttle = Throttle(database: request.db)
+        if case .refused(let retryAfter) = try await throttle.reserve(Self.throttleKey(request, "options"), policy: Self.optionsPolicy, now: request.portier.clock.now()) {
+            return try throttled(request, retryAfter: retryAfter)
+        }
+        let options = try await request.passkeys.authenticationOptions(on: request.db)
+        return try request.passkeyJSON(options)
+    }
+
+    @Sendable
+    func login(request: Request) async throws -> Response {
+        let form: PasskeyLoginForm
+        do {
+            form = try request.passkeyForm(PasskeyLoginForm.self)
+        } catch {
+            return try request.passkeyRefusal(PasskeyError.malformedRequest.catalogKey, status: .badRequest)
+        }
+        guard let credential = form.credential else {
+            return try request.passkeyRefusal(PasskeyError.malformedRequest.catalogKey, status: .badRequest)
+        }
+        let next = SafeRedirect.path(from: form.next)
+
+        let throttle = Throttle(database: request.db)
+        let key = Self.throttleKey(request, "attempt")
+        if case .refused(let retryAfter) = try await throttle.reserve(key, policy: Self.loginPolicy, now: request.portier.clock.now()) {
+            try await request.audit(.loginThrottled, details: "passkey")
+            request.application.metrics.record(PortierMetrics.LoginOutcome.throttled)
+            return try throttled(request, retryAfter: retryAfter)
+        }
+
+        let service = try request.passkeys
+        var refusedKey: PasskeyCredential?
+        do {
+            let signIn = try await service.verifyAuthentication(credential, kind: .customer, on: request.db, refusedKey: &refusedKey)
+            guard let customer = try await Customer.find(signIn.subject.id, on: request.db) else { throw PasskeyError.unknownCredential }
+            try await throttle.reset(key)
+            // Support has disabled this customer's login: a passkey does not open it either.
+            if customer.isLoginDisabled {
+                try await request.audit(.loginRefusedDisabled, customerID: signIn.subject.id, email: customer.email, details: "passkey")
+                request.application.metrics.record(PortierMetrics.LoginOutcome.loginDisabled)
+                return try request.passkeyRefusal("staff.customers.login_disabled.message", status: .forbidden)
+            }
+            try await request.audit(.passkeyUsed, customerID: signIn.subject.id, email: customer.email, details: signIn.credential.name)
+            request.application.metrics.record(PortierMetrics.LoginOutcome.succeeded)
+            let response = try request.passkeyJSON(PasskeyAnswer(redirect: next ?? SitePath.customerArea.path))
+            try await LoginCompletion(request: request).complete(customer: customer, strength: .passkey, method: "passkey", on: response)
+            return response
+        } catch let error as PasskeyError {
+            request.application.metrics.record(PortierMetrics.LoginOutcome.failed)
+            try await recordRefusal(request, error: error, key: refusedKey)
+            request.logger.notice("passkey login refused", metadata: ["reason": .string(error.reason)])
+            return try request.passkeyRefusal(error.catalogKey, status: error == .malformedRequest ? .badRequest : .unauthorized)
+        }
+    }
+
+    /// The audit event of a refused sign-in; a counter that went backwards is also mailed to the
+    /// key's owner, in the same transaction.
+    private func recordRefusal(_ request: Request, error: PasskeyError, key: PasskeyCredential?) async throws {
+        guard let key, key.subjectKind == .customer, let customer = try await Customer.find(key.subjectID, on: request.db) else {
+            try await request.audit(.passkeyLoginFailed, details: error.reason)
+            return
+        }
+        let customerID = try customer.requireID()
+        guard error == .counterWentBackwards else {
+            try await request.audit(.passkeyRefused, customerID: customerID, email: customer.email, details: key.name + ": " + error.reason)
+            return
+        }
+        let now = request.portier.clock.now()
+        let mail = try PasskeyMails(catalogs: request.application.catalogs, configuration: request.portier.configuration)
+            .possiblyCloned(for: customer, keyName: key.name, at: now)
+        let event = AuditEvent(
+            kind: .passkeyCounterRefused, occurredAt: now, customerID: customerID, email: customer.email,
+            ipAddress: request.clientIP, userAgent: request.headers.first(name: .userAgent), details: key.name
+        )
+        try await request.db.writeTransaction { database in
+            try await event.create(on: database)
+            try await Outbox.enqueue(mail, on: database, now: now)
+        }
+    }
+
+    private func throttled(_ request: Request, retryAfter: TimeInterval) throws -> Response {
+        let minutes = String(max(1, Int((retryAfter / 60).rounded(.up))))
+        let response = try request.passkeyJSON(PasskeyAnswer(error: request.localized("login.error.throttled", minutes)), status: .tooManyRequests)
+        response.headers.replaceOrAdd(name: .retryAfter, value: String(Int(retryAfter.rounded(.up))))
+        return response
+    }
+}
