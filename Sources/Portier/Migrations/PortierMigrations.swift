@@ -25,5 +25,8 @@ enum PortierMigrations {
         CreateBackupCode(),
         DropGuideSearchIndex(),
         UpdateAuditEventAddStaffID(),
+        CreateChat(),
+        CreateChatMessage(),
+        CreateStaffChatAvailability(),
     ]
 }
