@@ -10,6 +10,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: RecoveryController())
     try app.register(collection: HelpCenterController())
     try app.register(collection: EmailConfirmationController())
+    // The chat: open to everyone; the socket checks Origin and who holds which chat itself.
+    try app.register(collection: ChatController())
     // Kundavdelningen: only for a logged-in customer (CustomerAreaAccessTests walks every route).
     let customerArea = app.grouped(CustomerGuard())
     try customerArea.register(collection: DashboardController())
@@ -22,6 +24,8 @@ func routes(_ app: Application) throws {
     // (StaffAccessTests walks every route × every role).
     let staffArea = app.grouped(StaffGuard.anyStaffMember)
     try staffArea.register(collection: StaffHomeController())
+    let supportStaff = app.grouped(StaffGuard(role: .support))
+    try supportStaff.register(collection: StaffChatController())
     // Benchmarks only: the same bytes as a guide page, from memory (bench/guide-vs-static).
     if let file = app.portier.configuration.benchBareRouteFile {
         try registerBenchBareRoute(app, file: file)

@@ -32,6 +32,10 @@ enum SitePath: String, CaseIterable {
     case helpSuggestions = "hjalp/sok/forslag"
     case helpMedia = "hjalp/media"
     case contact = "kontakt"
+    /// The chat: `GET` says whether it is open, `POST` starts one (JSON for the chat panel).
+    case chat = "chatt"
+    /// The chat's WebSocket, for clients and (`?roll=personal`) the support staff.
+    case chatSocket = "chatt/ws"
     case health = "healthz"
     case readiness = "readyz"
     case metrics = "metrics"
@@ -41,6 +45,9 @@ enum SitePath: String, CaseIterable {
     case staffLogout = "personal/logga-ut"
     case staffCustomers = "personal/kunder"
     case staffTickets = "personal/arenden"
+    case staffChat = "personal/chatt"
+    /// The "Tillgänglig för chatt" switch (a form).
+    case staffChatAvailability = "personal/chatt/tillganglighet"
     case staffGuides = "personal/guider"
     case staffFeedback = "personal/feedback"
     case staffAuditLog = "personal/granskningslogg"
@@ -97,6 +104,8 @@ enum SitePath: String, CaseIterable {
     static func ticket(_ id: UUID) -> String { SitePath.support.path + "/" + id.uuidString.lowercased() }
     static func ticketReply(_ id: UUID) -> String { ticket(id) + "/svara" }
     static func ticketClose(_ id: UUID) -> String { ticket(id) + "/stang" }
+    /// A customer's page in the staff area (the chat links to it).
+    static func staffCustomer(_ id: UUID) -> String { SitePath.staffCustomers.path + "/" + id.uuidString.lowercased() }
 
     /// The page behind the link that confirms a new e-mail address.
     static func confirmEmail(token: String) -> String {
@@ -136,6 +145,8 @@ struct SitePaths: Encodable {
     let helpSearch = SitePath.helpSearch.path
     let helpSuggestions = SitePath.helpSuggestions.path
     let contact = SitePath.contact.path
+    let chat = SitePath.chat.path
+    let chatSocket = SitePath.chatSocket.path
     let staffArea = SitePath.staffArea.path
     let staffLogout = SitePath.staffLogout.path
 }
