@@ -115,6 +115,10 @@ public func configure(_ app: Application, services: PortierServices? = nil, metr
     app.asyncCommands.use(DKIMCommand(), as: "dkim")
     app.asyncCommands.use(BenchHashCommand(), as: "bench-hash")
 
+    // Chat: this process's sockets (one instance; see ChatHub)
+    app.chatHub = InMemoryChatHub()
+    app.chatSocketLimiter = ChatSocketLimiter()
+
     // Routes
     try routes(app)
 

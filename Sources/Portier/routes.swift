@@ -16,6 +16,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: RecoveryController())
     try app.register(collection: HelpCenterController())
     try app.register(collection: EmailConfirmationController())
+    // The chat: open to everyone; the socket checks Origin and who holds which chat itself.
+    try app.register(collection: ChatController())
     // Kundavdelningen: only for a logged-in customer (CustomerAreaAccessTests walks every route).
     // While a staff member is logged in as the customer, credential changes are refused.
     let customerArea = app.grouped(CustomerGuard(), ImpersonationGuard())
@@ -37,6 +39,7 @@ func routes(_ app: Application) throws {
     let support = app.grouped(StaffGuard(role: .support))
     try support.register(collection: StaffCustomersController())
     try support.register(collection: StaffTicketsController())
+    try support.register(collection: StaffChatController())
     let editor = app.grouped(StaffGuard(role: .editor))
     try editor.register(collection: StaffGuidesController())
     try editor.register(collection: StaffFeedbackController())

@@ -23,7 +23,11 @@ public struct PortierConfiguration: Sendable {
     public var controlPanelURL: URL?
     public var contactEmail: String
     public var contactPhone: String
-    public var supportHours: String
+    /// `PORTIER_SUPPORT_HOURS`: when the chat is open (with a support staff member available).
+    public var supportHours: SupportHours = .standard
+    /// `PORTIER_SUPPORT_HOURS_TEXT`: the hours as shown to people; nil shows ``supportHours`` in
+    /// the page's language ("Vardagar 08–17").
+    public var supportHoursText: String? = nil
     /// Password of the development demo customer; generated when unset.
     public var demoPassword: String?
     public var isProduction: Bool
@@ -119,6 +123,13 @@ extension PortierConfiguration {
                 reason: "must name Portier's Resources folder (with Views/, Localization/ and \(ResourceLocation.markerFile)); '\(resourcesDirectory)' has no \(ResourceLocation.markerFile)"
             )
         }
+        var supportHours = SupportHours.standard
+        if let raw = reader.string("PORTIER_SUPPORT_HOURS") {
+            switch SupportHours.parse(raw) {
+            case .success(let parsed): supportHours = parsed
+            case .failure(let problem): throw ConfigurationError(variable: "PORTIER_SUPPORT_HOURS", reason: problem.reason)
+            }
+        }
         let neutralDeadline = try reader.integer("PORTIER_RESET_NEUTRAL_DEADLINE_MS", default: 600, range: 100...10_000)
 
         var secretKey: ServerSecret?
@@ -175,7 +186,8 @@ extension PortierConfiguration {
             controlPanelURL: try reader.optionalAbsoluteURL("PORTIER_CONTROL_PANEL_URL"),
             contactEmail: reader.string("PORTIER_CONTACT_EMAIL") ?? "support@example.se",
             contactPhone: reader.string("PORTIER_CONTACT_PHONE") ?? "08-123 456 00",
-            supportHours: reader.string("PORTIER_SUPPORT_HOURS") ?? "Vardagar 08–17",
+            supportHours: supportHours,
+            supportHoursText: reader.string("PORTIER_SUPPORT_HOURS_TEXT"),
             demoPassword: reader.string("PORTIER_DEMO_PASSWORD"),
             isProduction: isProduction,
             secretKey: secretKey,

@@ -36,5 +36,8 @@ enum PortierMigrations {
         UpdateCustomerAddNumberAndSearchKeys(),
         CreatePasskeyCredential(),
         CreatePasskeyChallenge(),
+        CreateChat(),
+        CreateChatMessage(),
+        CreateStaffChatAvailability(),
     ]
 }

@@ -91,6 +91,17 @@ public final class AuditEvent: Model, @unchecked Sendable {
         case passkeyCounterRefused = "passkey.counter_refused"
         /// A passkey sign-in that named no known key, or whose challenge was unknown or spent.
         case passkeyLoginFailed = "login.passkey_failed"
+        case chatStarted = "chat.started"
+        case chatAccepted = "chat.accepted"
+        case chatEnded = "chat.ended"
+        /// Left as a ticket (a customer's) or as a message answered by mail (a visitor's).
+        case chatLeftAsTicket = "chat.left_as_ticket"
+        case chatAnsweredByMail = "chat.answered_by_mail"
+        case chatTranscriptMailed = "chat.transcript_mailed"
+        case chatAvailabilityOn = "chat.availability_on"
+        case chatAvailabilityOff = "chat.availability_off"
+        /// A WebSocket upgrade refused: wrong Origin, no chat, or too many sockets.
+        case chatSocketRefused = "chat.socket_refused"
     }
 
     @ID(key: .id) public var id: UUID?

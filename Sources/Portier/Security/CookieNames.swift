@@ -18,6 +18,8 @@ struct CookieNames {
     var csrf: String { prefixed("portier_csrf") }
     var device: String { prefixed(DeviceCookie.baseName) }
     var rememberedDevice: String { prefixed(RememberedDeviceCookie.baseName) }
+    /// A visitor's chat token (24 hours): a reload resumes the chat.
+    var chat: String { prefixed("portier_chat") }
 
     func makeCookie(value: String, maxAge: Int? = nil) -> HTTPCookies.Value {
         HTTPCookies.Value(string: value, maxAge: maxAge, path: "/", isSecure: isSecure, isHTTPOnly: true, sameSite: .lax)

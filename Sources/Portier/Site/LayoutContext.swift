@@ -42,7 +42,7 @@ struct LayoutContext: Encodable {
         self.controlPanelURL = configuration.controlPanelURL?.absoluteString
         self.contactEmail = configuration.contactEmail
         self.contactPhone = configuration.contactPhone
-        self.supportHours = configuration.supportHours
+        self.supportHours = configuration.supportHoursText ?? configuration.supportHours.displayText(in: language)
     }
 }
 

@@ -40,6 +40,10 @@ enum SitePath: String, CaseIterable {
     case helpSuggestions = "hjalp/sok/forslag"
     case helpMedia = "hjalp/media"
     case contact = "kontakt"
+    /// The chat: `GET` says whether it is open, `POST` starts one (JSON for the chat panel).
+    case chat = "chatt"
+    /// The chat's WebSocket, for clients and (`?roll=personal`) the support staff.
+    case chatSocket = "chatt/ws"
     case health = "healthz"
     case readiness = "readyz"
     case metrics = "metrics"
@@ -52,6 +56,9 @@ enum SitePath: String, CaseIterable {
     /// "Avsluta" in the banner of a staff member logged in as the customer.
     case endImpersonation = "kundavdelning/avsluta-personalinloggning"
     case staffTickets = "personal/arenden"
+    case staffChat = "personal/chatt"
+    /// The "Tillgänglig för chatt" switch (a form).
+    case staffChatAvailability = "personal/chatt/tillganglighet"
     case staffGuides = "personal/guider"
     case staffFeedback = "personal/feedback"
     case staffAuditLog = "personal/granskningslogg"
@@ -232,6 +239,8 @@ struct SitePaths: Encodable {
     let helpSearch = SitePath.helpSearch.path
     let helpSuggestions = SitePath.helpSuggestions.path
     let contact = SitePath.contact.path
+    let chat = SitePath.chat.path
+    let chatSocket = SitePath.chatSocket.path
     let staffArea = SitePath.staffArea.path
     let staffLogin = SitePath.staffLogin.path
     let staffSecondFactor = SitePath.staffSecondFactor.path

@@ -6,6 +6,7 @@ enum StaffSection: String, CaseIterable, Sendable {
     case overview
     case customers
     case tickets
+    case chat
     case guides
     case feedback
     case auditLog
@@ -16,7 +17,7 @@ enum StaffSection: String, CaseIterable, Sendable {
     var requiredRole: StaffRole? {
         switch self {
         case .overview, .account: nil
-        case .customers, .tickets: .support
+        case .customers, .tickets, .chat: .support
         case .guides, .feedback: .editor
         case .auditLog, .staffMembers: .admin
         }
@@ -27,6 +28,7 @@ enum StaffSection: String, CaseIterable, Sendable {
         case .overview: .staffArea
         case .customers: .staffCustomers
         case .tickets: .staffTickets
+        case .chat: .staffChat
         case .guides: .staffGuides
         case .feedback: .staffFeedback
         case .auditLog: .staffAuditLog

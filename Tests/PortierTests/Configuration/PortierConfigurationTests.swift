@@ -33,7 +33,8 @@ struct PortierConfigurationTests {
             "PORTIER_CONTROL_PANEL_URL": "https://cp.example.se:2222",
             "PORTIER_CONTACT_EMAIL": "hjalp@example.se",
             "PORTIER_CONTACT_PHONE": "0771-00 00 00",
-            "PORTIER_SUPPORT_HOURS": "Alla dagar 8–22",
+            "PORTIER_SUPPORT_HOURS": "daily 08:00-22:00 Europe/Helsinki",
+            "PORTIER_SUPPORT_HOURS_TEXT": "Alla dagar 8–22",
             "PORTIER_SECRET_KEY": Self.secret,
             "PORTIER_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/8, fd00::/8",
             "PORTIER_MAX_PENDING_HASHES": "12",
@@ -46,6 +47,9 @@ struct PortierConfigurationTests {
         #expect(!configuration.resetRevealsUnknownEmail)
         #expect(configuration.controlPanelURL?.port == 2222)
         #expect(configuration.contactPhone == "0771-00 00 00")
+        #expect(configuration.supportHours.timeZone.identifier == "Europe/Helsinki")
+        #expect(configuration.supportHours.ranges.first?.weekdays == Set(1...7))
+        #expect(configuration.supportHoursText == "Alla dagar 8–22")
         #expect(configuration.isProduction)
         #expect(configuration.secretKey?.base64 == Self.secret)
         #expect(configuration.trustedProxies.networks.map(\.description) == ["127.0.0.1/32", "10.0.0.0/8", "fd00::/8"])
@@ -98,6 +102,12 @@ struct PortierConfigurationTests {
         ("PORTIER_TRUSTED_PROXIES", "10.0.0.0/33"),
         ("PORTIER_MAX_PENDING_HASHES", "0"),
         ("PORTIER_RESET_NEUTRAL_DEADLINE_MS", "5"),
+        ("PORTIER_SUPPORT_HOURS", "Vardagar 08–17"),
+        ("PORTIER_SUPPORT_HOURS", "mon-fri 17:00-08:00"),
+        ("PORTIER_SUPPORT_HOURS", "mon-fry 08:00-17:00"),
+        ("PORTIER_SUPPORT_HOURS", "mon-fri 8-17"),
+        ("PORTIER_SUPPORT_HOURS", "mon-fri 08:00-17:00 Europe/Atlantis"),
+        ("PORTIER_SUPPORT_HOURS", "mon-fri 08:00-17:00;"),
     ])
     func rejectsBadValues(variable: String, value: String) {
         #expect {
@@ -106,6 +116,36 @@ struct PortierConfigurationTests {
             (error as? ConfigurationError)?.variable == variable
                 && "\(error)".contains(variable)
         }
+    }
+
+    @Test("Without PORTIER_SUPPORT_HOURS the chat keeps weekdays 08–17 in Stockholm, shown as today")
+    func defaultSupportHours() throws {
+        let configuration = try PortierConfiguration.load(from: [:], environment: .development)
+
+        #expect(configuration.supportHours == .standard)
+        #expect(configuration.supportHoursText == nil)
+        #expect(configuration.supportHours.displayText(in: .swedish) == "Vardagar 08–17")
+        #expect(configuration.supportHours.displayText(in: .english) == "Weekdays 08–17")
+    }
+
+    @Test("Support hours: several ranges, inside and outside, in their own time zone")
+    func supportHoursRanges() throws {
+        let configuration = try PortierConfiguration.load(
+            from: ["PORTIER_SUPPORT_HOURS": "mon-fri 08:00-17:00; sat,sun 10:30-14:00 Europe/Stockholm"],
+            environment: .development
+        )
+        let hours = configuration.supportHours
+        // 2026-12-02 is a Wednesday; Stockholm is UTC+1 in December.
+        let wednesday = Date(timeIntervalSince1970: 1_796_169_600) // 2026-12-02 00:00 UTC
+        #expect(!hours.contains(wednesday.addingTimeInterval(6 * 3600 + 59 * 60)))  // 07:59 local
+        #expect(hours.contains(wednesday.addingTimeInterval(7 * 3600)))              // 08:00 local
+        #expect(hours.contains(wednesday.addingTimeInterval(15 * 3600 + 59 * 60)))  // 16:59 local
+        #expect(!hours.contains(wednesday.addingTimeInterval(16 * 3600)))            // 17:00 local
+        let saturday = wednesday.addingTimeInterval(3 * 86_400)
+        #expect(!hours.contains(saturday.addingTimeInterval(9 * 3600)))              // 10:00 local
+        #expect(hours.contains(saturday.addingTimeInterval(9 * 3600 + 30 * 60)))     // 10:30 local
+        #expect(hours.displayText(in: .swedish) == "Vardagar 08–17, lör, sön 10:30–14")
+        #expect(hours.displayText(in: .english) == "Weekdays 08–17, Sat, Sun 10:30–14")
     }
 
     @Test("Production refuses to start without SMTP")

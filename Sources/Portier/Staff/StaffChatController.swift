@@ -1,0 +1,73 @@
+import Fluent
+import Vapor
+
+struct StaffChatContext: StaffPageContext {
+    struct Entry: Encodable {
+        let chat: UUID
+        let name: String
+        let email: String
+        let customerPath: String?
+        let waitedMinutes: Int
+    }
+
+    let layout: LayoutContext
+    let staffNavigation: StaffNavigation
+    let isAvailable: Bool
+    let isOpen: Bool
+    let waiting: [Entry]
+    let hasWaiting: Bool
+    let mine: [Entry]
+    let socketPath: String
+    let availabilityPath: String
+    let customerBasePath: String
+}
+
+/// `/personal/chatt`: the support staff's side of the chat. The page lists waiting chats and
+/// holds the "Tillgänglig för chatt" switch (a form, without JavaScript too); talking happens
+/// over the chat socket (Public/js/staff-chat.js).
+struct StaffChatController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(SitePath.staffChat.components, use: show)
+        routes.post(SitePath.staffChatAvailability.components, use: setAvailability)
+    }
+
+    @Sendable
+    func show(request: Request) async throws -> Response {
+        let staff = try request.staffMember
+        let staffID = try staff.requireID()
+        let service = request.chatService
+        try await service.touch(staffID: staffID)
+        let now = request.portier.clock.now()
+        func entry(_ chat: Chat) throws -> StaffChatContext.Entry {
+            .init(chat: try chat.requireID(), name: chat.clientName, email: chat.clientEmail,
+                  customerPath: chat.$customer.id.map(SitePath.staffCustomer), waitedMinutes: Int(chat.waitingTime(now: now) / 60))
+        }
+        let waiting = try await service.waitingChats()
+        let context = StaffChatContext(
+            layout: LayoutContext(request: request, titleKey: StaffSection.chat.titleKey),
+            staffNavigation: try request.staffNavigation(.chat, counts: waiting.isEmpty ? [:] : [.chat: waiting.count]),
+            isAvailable: try await service.isAvailable(staffID: staffID),
+            isOpen: try await service.availability().isOpen,
+            waiting: try waiting.map(entry),
+            hasWaiting: !waiting.isEmpty,
+            mine: try await service.activeChats(staffID: staffID).map(entry),
+            socketPath: SitePath.chatSocket.path + "?roll=personal",
+            availabilityPath: SitePath.staffChatAvailability.path,
+            customerBasePath: SitePath.staffCustomers.path + "/"
+        )
+        return try await request.renderPage("Staff/chat", context)
+    }
+
+    struct AvailabilityForm: Content {
+        var available: String?
+    }
+
+    @Sendable
+    func setAvailability(request: Request) async throws -> Response {
+        let form = try request.content.decode(AvailabilityForm.self)
+        let staffID = try request.staffMember.requireID()
+        try await request.chatService.setAvailable(form.available == "on", staffID: staffID)
+        request.application.chatHub.publish(ChatEvent(chatID: staffID, staffID: nil, kind: .changed))
+        return request.redirect(to: SitePath.staffChat.path)
+    }
+}
