@@ -1,10 +1,7 @@
 import Vapor
 
-/// Sets up the help center's in-memory parts (page and search caches, search index, view
-/// counter) before any request, and the tasks that store views and keep the search index current.
+/// Sets up the help center's in-memory parts (search index, view counter) before any request, and the tasks that store views and keep the search index current.
 func configureHelpCenter(_ app: Application) {
-    _ = app.guidePageCache
-    _ = app.helpSearchCache
     _ = app.guideSearchEngine
     _ = app.guideViewCounter
     if app.portier.configuration.runsBackgroundWorkers {
@@ -19,8 +16,7 @@ func configureHelpCenter(_ app: Application) {
 func importGuides(_ app: Application, from root: String? = nil) async throws -> GuideImporter.Report {
     let library = try GuideLibrary.load(from: root ?? GuideImporter.defaultRoot(app))
     let report = try await GuideImporter(database: app.db).importLibrary(library)
-    app.guidePageCache.removeAll()
-    app.helpSearchCache.removeAll()
     try await app.guideSearchEngine.rebuild(on: app.db)
+    app.pageCache.removeAll()
     return report
 }
