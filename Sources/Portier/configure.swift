@@ -110,7 +110,6 @@ public func configure(_ app: Application, services: PortierServices? = nil, metr
     app.asyncCommands.use(GuidesCommand(), as: "guides")
     app.asyncCommands.use(SecretCommand(), as: "secret")
     app.asyncCommands.use(DKIMCommand(), as: "dkim")
-    app.asyncCommands.use(BenchHashCommand(), as: "bench-hash")
 
     // Routes
     try routes(app)

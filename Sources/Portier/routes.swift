@@ -18,8 +18,4 @@ func routes(_ app: Application) throws {
     try customerArea.register(collection: TicketsController())
     try customerArea.register(collection: ContactDetailsController())
     try customerArea.register(collection: SecurityController())
-    // Benchmarks only: the same bytes as a guide page, from memory (bench/guide-vs-static).
-    if let file = app.portier.configuration.benchBareRouteFile {
-        try registerBenchBareRoute(app, file: file)
-    }
 }

@@ -55,7 +55,7 @@ struct CustomersCommand: AsyncCommand {
         let passwordHash = try await signature.passwordFromStandardInput ? hashPassword(fromStandardInputFor: email, app: app) : nil
 
         let customer = Customer(email: email, name: name, passwordHash: passwordHash, language: language)
-        let link: String? = try await app.db.writeTransaction { database in
+        let link: String? = try await app.db.transactionTakingSQLiteWriteLock { database in
             try await customer.create(on: database)
             try await AuditEvent(kind: .customerCreated, occurredAt: app.portier.clock.now(), customerID: customer.id, email: email, ipAddress: nil, userAgent: "portier customers create").create(on: database)
             guard passwordHash == nil else { return nil }
@@ -101,12 +101,5 @@ enum CustomersCommandError: Error, CustomStringConvertible {
         case .emailTaken(let email): "A customer with the e-mail address \(email) already exists"
         case .weakPassword(let problems): "The password was refused: " + problems.joined(separator: " ")
         }
-    }
-}
-
-extension Optional {
-    func orThrow(_ error: @autoclosure () -> any Error) throws -> Wrapped {
-        guard let self else { throw error() }
-        return self
     }
 }

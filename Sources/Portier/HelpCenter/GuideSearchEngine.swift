@@ -228,11 +228,15 @@ extension Language {
 extension Application {
     private struct GuideSearchEngineKey: StorageKey { typealias Value = GuideSearchEngine }
 
+    /// Set up by `configureHelpCenter` before any request.
     var guideSearchEngine: GuideSearchEngine {
-        if let engine = storage[GuideSearchEngineKey.self] { return engine }
-        let engine = GuideSearchEngine(synonymsDirectory: directory.resourcesDirectory + "Search/", logger: logger)
-        storage[GuideSearchEngineKey.self] = engine
-        return engine
+        get {
+            guard let engine = storage[GuideSearchEngineKey.self] else {
+                fatalError("app.guideSearchEngine is not set: configure(_:) calls configureHelpCenter(_:), which creates it")
+            }
+            return engine
+        }
+        set { storage[GuideSearchEngineKey.self] = newValue }
     }
 }
 

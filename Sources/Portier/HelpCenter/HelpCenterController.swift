@@ -215,10 +215,3 @@ struct HelpCenterController: RouteCollection {
         GuideLink(title: guide.title, url: url(category: guide.category.slug, guide: guide.slug), summary: guide.summary)
     }
 }
-
-extension Optional {
-    func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
-    }
-}

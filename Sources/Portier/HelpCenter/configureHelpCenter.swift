@@ -2,8 +2,8 @@ import Vapor
 
 /// Sets up the help center's in-memory parts (search index, view counter) before any request, and the tasks that store views and keep the search index current.
 func configureHelpCenter(_ app: Application) {
-    _ = app.guideSearchEngine
-    _ = app.guideViewCounter
+    app.guideSearchEngine = GuideSearchEngine(synonymsDirectory: app.directory.resourcesDirectory + "Search/", logger: app.logger)
+    app.guideViewCounter = GuideViewCounter()
     if app.portier.configuration.runsBackgroundWorkers {
         app.lifecycle.use(GuideViewCounterLifecycle())
         app.lifecycle.use(GuideSearchRefresher())
