@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "portier", targets: ["portier"]),
+        .executable(name: "portier-bench", targets: ["portier-bench"]),
         .library(name: "Portier", targets: ["Portier"]),
     ],
     dependencies: [
@@ -54,6 +55,15 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Benchmark-only commands (bench/), never in the program production runs.
+        .executableTarget(
+            name: "portier-bench",
+            dependencies: [
+                .target(name: "Portier"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -74,17 +74,17 @@ public func configure(_ app: Application, services: PortierServices? = nil, metr
     // bytes a character; the CSRF check collects every form body up to this size.
     app.routes.defaultMaxBodySize = "128kb"
 
-    // Middleware, outermost first
+    // Middleware, outermost first. One error page for everything inside it (the session and
+    // CSRF middleware included); all of them `AsyncMiddleware` — pages `PageCache` keeps are
+    // answered before any of them runs.
+    let cookieNames = CookieNames(isSecure: configuration.usesSecureCookies)
     app.middleware = Middlewares()
     app.middleware.use(RequestLoggingMiddleware())
     app.middleware.use(SecurityHeadersMiddleware(configuration: configuration))
-    app.middleware.use(ErrorPageMiddleware())
+    app.middleware.use(ErrorPageMiddleware(cookieNames: cookieNames))
     app.middleware.use(PublicFilesMiddleware(publicDirectory: app.directory.publicDirectory))
-    let cookieNames = CookieNames(isSecure: configuration.usesSecureCookies)
     app.middleware.use(SessionAuthenticator(cookieNames: cookieNames))
     app.middleware.use(CSRFMiddleware(cookieNames: cookieNames))
-    // Inner error pages see the session and the CSRF token; the outer one catches the rest.
-    app.middleware.use(ErrorPageMiddleware())
 
     // Views
     app.views.use(.leaf)
@@ -96,7 +96,6 @@ public func configure(_ app: Application, services: PortierServices? = nil, metr
 
     // Help center
     configureHelpCenter(app)
-    app.loginPageCache = LoginPageCache(isEnabled: app.environment != .development)
 
     // Jobs
     if configuration.runsBackgroundWorkers {
@@ -113,7 +112,6 @@ public func configure(_ app: Application, services: PortierServices? = nil, metr
     app.asyncCommands.use(GuidesCommand(), as: "guides")
     app.asyncCommands.use(SecretCommand(), as: "secret")
     app.asyncCommands.use(DKIMCommand(), as: "dkim")
-    app.asyncCommands.use(BenchHashCommand(), as: "bench-hash")
 
     // Chat: this process's sockets (one instance; see ChatHub)
     app.chatHub = InMemoryChatHub()
@@ -121,6 +119,15 @@ public func configure(_ app: Application, services: PortierServices? = nil, metr
 
     // Routes
     try routes(app)
+
+    // The page cache answers shared pages before the router (Site/PageCache.swift); not in
+    // development, where templates change while the server runs.
+    app.pageCache = PageCache()
+    if app.environment != .development {
+        app.responder.use { app in
+            PageCacheResponder(cache: app.pageCache, next: app.responder.default, cookieNames: cookieNames)
+        }
+    }
 
     // `serve` (also the default command) migrates, and seeds a development database; tests
     // migrate their own databases.
@@ -142,7 +149,7 @@ public func configure(_ app: Application, services: PortierServices? = nil, metr
 /// which cost every page a round trip (bench/guide-vs-static). Vapor resolves the route before
 /// the middleware runs, so a page never pays for decoding its path here. A new top-level name
 /// in `Public/` is served after a restart.
-private struct PublicFilesMiddleware: Middleware {
+private struct PublicFilesMiddleware: AsyncMiddleware {
     let files: FileMiddleware
     let topLevelNames: Set<String>
 
@@ -151,14 +158,14 @@ private struct PublicFilesMiddleware: Middleware {
         topLevelNames = Set((try? FileManager.default.contentsOfDirectory(atPath: publicDirectory)) ?? [])
     }
 
-    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard request.route == nil else {
-            return next.respond(to: request)
+            return try await next.respond(to: request)
         }
         let firstComponent = request.url.path.utf8.dropFirst().prefix { $0 != UInt8(ascii: "/") }
         guard let name = String(firstComponent), topLevelNames.contains(name) else {
-            return next.respond(to: request)
+            return try await next.respond(to: request)
         }
-        return files.respond(to: request, chainingTo: next)
+        return try await files.respond(to: request, chainingTo: next)
     }
 }

@@ -43,8 +43,4 @@ func routes(_ app: Application) throws {
     let editor = app.grouped(StaffGuard(role: .editor))
     try editor.register(collection: StaffGuidesController())
     try editor.register(collection: StaffFeedbackController())
-    // Benchmarks only: the same bytes as a guide page, from memory (bench/guide-vs-static).
-    if let file = app.portier.configuration.benchBareRouteFile {
-        try registerBenchBareRoute(app, file: file)
-    }
 }

@@ -9,11 +9,10 @@ import Vapor
 @main
 enum Entrypoint {
     static func main() async {
-        // Swift Concurrency jobs run on NIO's event loops instead of a second thread pool: async
-        // handlers, middleware and database calls no longer hop between threads on every await
-        // (bench/guide-vs-static). Must come before anything else is awaited. Blocking work never
-        // runs on these threads: password hashing has its own pool, SQLite its own threads.
-        let executorInstalled = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        // Swift Concurrency keeps its own global executor, as in the tests (`swift test` cannot
+        // install NIO's event loops as the executor before its first task): what ships is what
+        // is tested. Pages from `PageCache` are answered without a Task at all
+        // (bench/guide-vs-static, bench/results.md).
         let app: Application
         let metricsRegistry = PrometheusCollectorRegistry()
         do {
@@ -30,9 +29,6 @@ enum Entrypoint {
             app = try await Application.make(environment)
         } catch {
             stop(with: StartupFailure(error))
-        }
-        if !executorInstalled {
-            app.logger.debug("Swift Concurrency keeps its own executor (NIO could not take it over)")
         }
         do {
             try await configure(app, metricsRegistry: metricsRegistry)

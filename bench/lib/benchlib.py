@@ -30,6 +30,8 @@ LIB = BENCH / "lib"
 SCRATCH = ROOT / ".build-release"
 # BENCH_BINARY: another build of portier to measure instead (A/B comparisons of a change).
 BINARY = Path(os.environ["BENCH_BINARY"]) if os.environ.get("BENCH_BINARY") else SCRATCH / "release" / "portier"
+# `portier-bench`: the benchmark-only commands (bench-hash), beside the binary measured.
+BENCH_TOOL = BINARY.parent / "portier-bench"
 OUT = Path(os.environ.get("BENCH_OUT", BENCH / "out"))
 
 # Defaults, overridable from the environment so a quick smoke run is possible.
@@ -86,8 +88,9 @@ def ensure_binary() -> Path:
         die(f"BENCH_BINARY={BINARY} does not exist")
     say("building the release binary (swift build -c release --scratch-path .build-release); "
         "the first build takes 10–20 minutes on 2 cores")
-    subprocess.run(["swift", "build", "-c", "release", "--scratch-path", str(SCRATCH), "--product", "portier"],
-                   cwd=ROOT, check=True)
+    for product in ("portier", "portier-bench"):
+        subprocess.run(["swift", "build", "-c", "release", "--scratch-path", str(SCRATCH), "--product", product],
+                       cwd=ROOT, check=True)
     if not BINARY.exists():
         die(f"the build did not produce {BINARY}")
     return BINARY
@@ -279,9 +282,10 @@ class Portier:
         return variables
 
     def command(self, *args: str, stdin: str | None = None, environment: str | None = None,
-                check: bool = True, extra_env: dict | None = None) -> str:
-        """Runs an operator command of the same binary against the same database."""
-        argv = [str(BINARY), *args, "--env", environment or self.environment]
+                check: bool = True, extra_env: dict | None = None, binary: Path | None = None) -> str:
+        """Runs an operator command of the same binary (or `binary`, e.g. BENCH_TOOL) against the
+        same database."""
+        argv = [str(binary or BINARY), *args, "--env", environment or self.environment]
         result = subprocess.run(argv, cwd=self.run_dir, env=self.environment_variables(extra_env), input=stdin,
                                 capture_output=True, text=True, timeout=3600)
         if check and result.returncode != 0:
@@ -358,7 +362,7 @@ class Nginx:
     """nginx on 127.0.0.1 with a configuration written for one benchmark; runs as the current
     user with every path inside the work folder."""
 
-    def __init__(self, work: Path, server_block: str, http_extra: str = "", workers: str = "auto"):
+    def __init__(self, work: Path, server_block: str, http_extra: str = "", workers: str = "auto", sendfile: bool = True):
         self.work = work / "nginx"
         (self.work / "logs").mkdir(parents=True, exist_ok=True)
         (self.work / "tmp").mkdir(exist_ok=True)
@@ -379,7 +383,7 @@ http {{
     fastcgi_temp_path {self.work}/tmp/fastcgi;
     uwsgi_temp_path {self.work}/tmp/uwsgi;
     scgi_temp_path {self.work}/tmp/scgi;
-    sendfile on;
+    sendfile {"on" if sendfile else "off"};
     tcp_nopush on;
     keepalive_requests 1000000;
     keepalive_timeout 65;

@@ -63,7 +63,7 @@ struct CustomerCreation {
         }
         let customer = Customer(email: email, name: name, passwordHash: passwordHash, language: language)
         let services = self.services
-        let link: String? = try await database.writeTransaction { database in
+        let link: String? = try await database.transactionTakingSQLiteWriteLock { database in
             try await customer.create(on: database)
             let customerID = try customer.requireID()
             try await audit(customerID).create(on: database)

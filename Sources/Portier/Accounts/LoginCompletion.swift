@@ -37,7 +37,7 @@ struct LoginCompletion {
             kind: .loginSucceeded, occurredAt: now, customerID: customerID, email: customer.email,
             ipAddress: request.clientIP, userAgent: userAgent, details: method
         )
-        try await request.db.writeTransaction { database in
+        try await request.db.transactionTakingSQLiteWriteLock { database in
             try await event.create(on: database)
             if let newDeviceMail { try await Outbox.enqueue(newDeviceMail, on: database, now: now) }
         }

@@ -4,38 +4,21 @@ import Vapor
 /// `GET/POST /logga-in` and `POST /logga-ut`.
 struct LoginController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SitePath.login.components, use: showFromMemoryOrRender)
+        // The same page for every visitor without a session but for the form's CSRF token.
+        routes.get(SitePath.login.components, use: showLogin).sharedWithCSRFTokenHole()
         routes.post(SitePath.login.components, use: login)
         routes.post(SitePath.logout.components, use: logout)
     }
 
-    /// The plain login page from memory (a visitor's first page, so the common case), answered
-    /// synchronously: Vapor runs every `async` handler in a Task of its own. Else `show`.
     @Sendable
-    func showFromMemoryOrRender(request: Request) -> EventLoopFuture<Response> {
-        if request.url.query == nil, !request.auth.has(AuthenticatedCustomer.self), request.endedSession == nil,
-           let page = request.application.loginPageCache.page(for: request.language) {
-            return request.eventLoop.makeSucceededFuture(Response.uncachedPage(page.body(with: request.csrfToken ?? "")))
-        }
-        return request.eventLoop.makeFutureWithTask { try await show(request: request) }
-    }
-
-    @Sendable
-    func show(request: Request) async throws -> Response {
+    func showLogin(request: Request) async throws -> Response {
         let next = SafeRedirect.path(from: request.query[String.self, at: "next"])
         if request.auth.has(AuthenticatedCustomer.self) {
             return request.redirect(to: next ?? SitePath.customerArea.path)
         }
         let notice = request.query[String.self, at: "notice"].flatMap(LoginNotice.init(rawValue:))
             ?? (request.endedSession == .expired ? .sessionExpired : nil)
-        guard next == nil, notice == nil else {
-            return try await render(request, email: "", next: next, error: nil, notice: notice.map { request.localized($0.catalogKey) })
-        }
-        var layout = LayoutContext(request: request, titleKey: "login.title")
-        layout.csrfToken = TokenizedPage.placeholder
-        let view = try await request.view.render("Accounts/login", LoginPageContext(layout: layout, email: "", next: nil, error: nil, notice: nil))
-        let page = request.application.loginPageCache.store(String(buffer: view.data), for: request.language)
-        return Response.uncachedPage(page.body(with: request.csrfToken ?? ""))
+        return try await render(request, email: "", next: next, error: nil, notice: notice.map { request.localized($0.catalogKey) })
     }
 
     @Sendable

@@ -13,7 +13,12 @@ extension Application {
     }
 
     public var passwordPolicy: PasswordPolicy {
-        get { storage[PasswordPolicyKey.self] ?? PasswordPolicy(commonPasswords: []) }
+        get {
+            guard let policy = storage[PasswordPolicyKey.self] else {
+                fatalError("app.passwordPolicy is not set: configure(_:) loads it (PasswordPolicy.load) with the list of common passwords")
+            }
+            return policy
+        }
         set { storage[PasswordPolicyKey.self] = newValue }
     }
 }

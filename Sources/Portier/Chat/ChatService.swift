@@ -103,7 +103,7 @@ struct ChatService: Sendable {
             token = raw
         }
         let availability = try await availability()
-        try await database.writeTransaction { database in
+        try await database.transactionTakingSQLiteWriteLock { database in
             try await chat.create(on: database)
             try await audit(.chatStarted, chat: chat, on: database, details: availability.isOpen ? "open" : "closed")
         }
@@ -170,7 +170,7 @@ struct ChatService: Sendable {
         if case .staff(let staffID, _) = writer, chat.status != .active || chat.$staff.id != staffID { return .notYours }
         let chatID = try chat.requireID()
         let clientName = chat.clientName
-        return try await database.writeTransaction { database in
+        return try await database.transactionTakingSQLiteWriteLock { database in
             let now = clock.now()
             let recent = ChatMessage.query(on: database).filter(\.$createdAt > now.addingTimeInterval(-Self.rateWindow))
             switch writer {
@@ -211,7 +211,7 @@ struct ChatService: Sendable {
         let chatID = try chat.requireID()
         let name = staff.name
         let language = chat.preferredLanguage
-        let result: AcceptOutcome = try await database.writeTransaction { database in
+        let result: AcceptOutcome = try await database.transactionTakingSQLiteWriteLock { database in
             let now = clock.now()
             guard let current = try await Chat.find(chatID, on: database) else { return .finished }
             if current.isFinished { return .finished }
@@ -246,7 +246,7 @@ struct ChatService: Sendable {
         if case .staff(let staffID, _) = writer, chat.$staff.id != staffID { return .notYours }
         let chatID = try chat.requireID()
         let language = chat.preferredLanguage
-        return try await database.writeTransaction { database in
+        return try await database.transactionTakingSQLiteWriteLock { database in
             let now = clock.now()
             guard let current = try await Chat.find(chatID, on: database), !current.isFinished else { return .alreadyFinished }
             current.status = .ended
@@ -304,7 +304,7 @@ struct ChatService: Sendable {
             let subject = mails.ticketSubject(chat, language: chat.preferredLanguage, now: now)
             let ticket = try await desk.open(.init(department: .support, subject: subject, message: String(transcript.prefix(TicketDesk.maximumMessageLength))), for: customerID, serviceID: nil)
             let ticketNumber = ticket.number
-            let note = try await database.writeTransaction { database in
+            let note = try await database.transactionTakingSQLiteWriteLock { database in
                 let note = try await finish(chatID: chatID, ticketID: try ticket.requireID(), now: now, on: database,
                                             note: mails.leftAsTicketNote(number: ticketNumber, language: chat.preferredLanguage))
                 try await audit(.chatLeftAsTicket, chat: chat, staffID: staffID, on: database, details: "ticket \(ticketNumber)")
@@ -315,7 +315,7 @@ struct ChatService: Sendable {
             return .ticket(ticket, note)
         }
         let receipt = try mails.visitorReceipt(chat, transcript: transcript)
-        let note = try await database.writeTransaction { database in
+        let note = try await database.transactionTakingSQLiteWriteLock { database in
             let note = try await finish(chatID: chatID, ticketID: nil, now: now, on: database,
                                         note: mails.leftForMailNote(email: chat.clientEmail, language: chat.preferredLanguage))
             try await Outbox.enqueue(receipt, on: database, now: now)
@@ -347,7 +347,7 @@ struct ChatService: Sendable {
         let staffID = try staff.requireID()
         let chatID = try chat.requireID()
         let mail = try mails.visitorReply(chat, reply: body, staffName: staff.name)
-        return try await database.writeTransaction { database in
+        return try await database.transactionTakingSQLiteWriteLock { database in
             let now = clock.now()
             let message = ChatMessage(chatID: chatID, author: .staff, staffID: staffID, authorName: staff.name, body: body, now: now)
             try await message.create(on: database)
@@ -373,7 +373,7 @@ struct ChatService: Sendable {
         let chatID = try chat.requireID()
         let thread = try await messages(in: chatID)
         let mail = try mails.transcript(chat, thread: thread)
-        return try await database.writeTransaction { database in
+        return try await database.transactionTakingSQLiteWriteLock { database in
             let now = clock.now()
             let claimed = try await Chat.query(on: database).filter(\.$id == chatID).filter(\.$transcriptSentAt == nil).count()
             guard claimed == 1 else { return .alreadySent }
@@ -389,7 +389,7 @@ struct ChatService: Sendable {
 
     /// The "Tillgänglig för chatt" switch.
     func setAvailable(_ isAvailable: Bool, staffID: UUID) async throws {
-        try await database.writeTransaction { database in
+        try await database.transactionTakingSQLiteWriteLock { database in
             let now = clock.now()
             if let row = try await StaffChatAvailability.query(on: database).filter(\.$staff.$id == staffID).first() {
                 row.isAvailable = isAvailable

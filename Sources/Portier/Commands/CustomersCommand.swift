@@ -106,10 +106,3 @@ enum CustomersCommandError: Error, CustomStringConvertible {
         }
     }
 }
-
-extension Optional {
-    func orThrow(_ error: @autoclosure () -> any Error) throws -> Wrapped {
-        guard let self else { throw error() }
-        return self
-    }
-}

@@ -67,9 +67,6 @@ public struct PortierConfiguration: Sendable {
     public var runsBackgroundWorkers = true
     /// Not from the environment: tests put each PostgreSQL test in its own schema.
     public var postgresSearchPath: [String]? = nil
-    /// `PORTIER_BENCH_BARE_ROUTE`: benchmarks only (bench/guide-vs-static); a file whose bytes
-    /// `GET /__bench/bare` answers from memory. Unset: no such route.
-    public var benchBareRouteFile: String? = nil
 
     /// Cookies get `Secure` and the `__Host-` prefix when the base URL is https.
     public var usesSecureCookies: Bool { baseURL.scheme == "https" }
@@ -200,8 +197,7 @@ extension PortierConfiguration {
             neutralResetDeadline: TimeInterval(neutralDeadline) / 1000,
             resourcesDirectory: resourcesDirectory,
             auditRetentionDays: try reader.integer("PORTIER_AUDIT_RETENTION_DAYS", default: 365, range: 1...36_500),
-            outboxRetentionDays: try reader.integer("PORTIER_OUTBOX_RETENTION_DAYS", default: 30, range: 1...3650),
-            benchBareRouteFile: reader.string("PORTIER_BENCH_BARE_ROUTE")
+            outboxRetentionDays: try reader.integer("PORTIER_OUTBOX_RETENTION_DAYS", default: 30, range: 1...3650)
         )
     }
 }

@@ -18,7 +18,7 @@ struct AccountSettings {
         let customerID = try customer.requireID()
         customer.apply(details)
         let event = auditEvent(.contactDetailsUpdated, customerID: customerID, email: customer.email)
-        try await request.db.writeTransaction { database in
+        try await request.db.transactionTakingSQLiteWriteLock { database in
             try await customer.update(on: database)
             try await event.create(on: database)
         }
@@ -33,7 +33,7 @@ struct AccountSettings {
 
     /// Checks the request and sends the confirmation link to the new address.
     /// - Returns: The new address, normalised.
-    /// - Throws: ``EmailChangeProblems`` with a problem per field.
+    /// - Throws: ``FormProblems`` of ``EmailField`` with a problem per field.
     @discardableResult
     func requestEmailChange(for authenticated: AuthenticatedCustomer, newEmail rawEmail: String, currentPassword: String) async throws -> String {
         let customer = authenticated.customer
@@ -51,7 +51,7 @@ struct AccountSettings {
         if problems.isEmpty, try await Customer.find(email: newEmail, on: request.db) != nil {
             problems[.newEmail] = .emailTaken
         }
-        guard problems.isEmpty else { throw EmailChangeProblems(byField: problems) }
+        guard problems.isEmpty else { throw FormProblems(byField: problems) }
 
         let services = request.portier
         let now = self.now
@@ -62,7 +62,7 @@ struct AccountSettings {
         let mail = try mails.emailChangeLink(for: customer, newEmail: newEmail, link: link, validFor: EmailChangeToken.lifetime)
         let warning = try mails.emailChangeRequested(for: customer, newEmail: newEmail, at: now)
         let event = auditEvent(.emailChangeRequested, customerID: customerID, email: customer.email, details: newEmail)
-        try await request.db.writeTransaction { database in
+        try await request.db.transactionTakingSQLiteWriteLock { database in
             try await EmailChangeToken.revokeAll(of: customerID, at: now, on: database)
             try await EmailChangeToken(
                 customerID: customerID, newEmail: newEmail, tokenHash: TokenDigest.sha256Hex(token),
@@ -75,9 +75,6 @@ struct AccountSettings {
         return newEmail
     }
 
-    struct EmailChangeProblems: Error, Equatable {
-        let byField: [EmailField: CustomerAreaError]
-    }
 
     enum ConfirmationOutcome: Equatable {
         case changed(newEmail: String)
@@ -106,7 +103,7 @@ struct AccountSettings {
         let mails = CustomerAreaMails(catalogs: request.application.catalogs, configuration: request.portier.configuration)
         let event = auditEvent(.emailChangeCompleted, customerID: customerID, email: newEmail, details: "from " + oldEmail)
         do {
-            let changed = try await request.db.writeTransaction { database -> Bool in
+            let changed = try await request.db.transactionTakingSQLiteWriteLock { database -> Bool in
                 guard try await EmailChangeToken.claim(tokenID, at: now, on: database) else { return false }
                 customer.email = newEmail
                 try await customer.update(on: database)
@@ -131,9 +128,6 @@ struct AccountSettings {
         case newPassword = "new_password"
     }
 
-    struct PasswordChangeProblems: Error, Equatable {
-        let byField: [PasswordField: CustomerAreaError]
-    }
 
     /// Sets a new password: checks the current one and the rules, revokes open reset and
     /// confirmation links, ends every other session (this one stays), and queues the
@@ -149,7 +143,7 @@ struct AccountSettings {
         } catch let error as CustomerAreaError {
             problems[.currentPassword] = error
         }
-        guard problems.isEmpty else { throw PasswordChangeProblems(byField: problems) }
+        guard problems.isEmpty else { throw FormProblems(byField: problems) }
 
         let hash = try await request.application.passwordHasher.hash(newPassword)
         let now = self.now
@@ -157,7 +151,7 @@ struct AccountSettings {
         let mail = try RecoveryMails(catalogs: request.application.catalogs, configuration: request.portier.configuration)
             .passwordChanged(for: customer, at: now, otherSessionsOnly: true)
         let event = auditEvent(.passwordChanged, customerID: customerID, email: customer.email)
-        try await request.db.writeTransaction { database in
+        try await request.db.transactionTakingSQLiteWriteLock { database in
             customer.passwordHash = hash
             customer.passwordChangedAt = now
             try await customer.update(on: database)

@@ -44,7 +44,7 @@ struct ContactDetailsValidator {
         case phone
     }
 
-    static func validate(_ input: Input) -> Result<ContactDetails, ValidationProblems> {
+    static func validate(_ input: Input) -> Result<ContactDetails, FormProblems<Field>> {
         var problems: [Field: CustomerAreaError] = [:]
 
         let name = clean(input.name)
@@ -96,7 +96,7 @@ struct ContactDetailsValidator {
         }
 
         guard problems.isEmpty, let postalCode else {
-            return .failure(ValidationProblems(byField: problems))
+            return .failure(FormProblems(byField: problems))
         }
         return .success(ContactDetails(
             name: name, identityNumber: identityNumber, streetAddress: street, postalCode: postalCode,
@@ -104,9 +104,6 @@ struct ContactDetailsValidator {
         ))
     }
 
-    struct ValidationProblems: Error, Equatable {
-        let byField: [Field: CustomerAreaError]
-    }
 
     /// Trimmed, with runs of spaces inside kept as typed.
     private static func clean(_ text: String) -> String {

@@ -153,7 +153,7 @@ struct ContactDetailsController: RouteCollection {
         let newEmail = (form.new_email ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         do {
             try await AccountSettings(request: request).requestEmailChange(for: authenticated, newEmail: newEmail, currentPassword: form.current_password ?? "")
-        } catch let problems as AccountSettings.EmailChangeProblems {
+        } catch let problems as FormProblems<AccountSettings.EmailField> {
             let status: HTTPStatus = problems.byField.values.contains { if case .currentPasswordThrottled = $0 { true } else { false } } ? .tooManyRequests : .unprocessableEntity
             return try await render(
                 request, authenticated, details: authenticated.customer.contactDetailsInput,
@@ -183,7 +183,7 @@ struct ContactDetailsController: RouteCollection {
                 for: authenticated, currentPassword: form.current_password ?? "",
                 newPassword: form.new_password ?? "", confirmation: form.new_password_confirmation ?? ""
             )
-        } catch let problems as AccountSettings.PasswordChangeProblems {
+        } catch let problems as FormProblems<AccountSettings.PasswordField> {
             var password = ContactDetailsContext.PasswordSection()
             password.currentPasswordError = problems.byField[.currentPassword]?.message(for: request)
             if case .passwordRejected(let rules) = problems.byField[.newPassword] {

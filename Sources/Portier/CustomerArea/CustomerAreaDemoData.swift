@@ -28,7 +28,7 @@ struct CustomerAreaDemoData {
         let today = CalendarDay(containing: now)
         let catalogs = self.catalogs
         let now = self.now
-        try await database.writeTransaction { database in
+        try await database.transactionTakingSQLiteWriteLock { database in
             // A demo invoice needs an address to print; an address the customer typed is kept.
             if customer.streetAddress == nil {
                 customer.streetAddress = "Storgatan 12"

@@ -87,7 +87,9 @@ enum CustomerAreaError: Error, Equatable {
     }
 }
 
-extension CustomerAreaError: AbortError {
+/// Rendered by `ErrorPageMiddleware` with `catalogKey` and `message(for:)` when a handler lets it
+/// through (an unknown id: 404; a limit: 429).
+extension CustomerAreaError: LocalizedFailure {
     var status: HTTPResponseStatus {
         switch self {
         case .notFound, .ticketNotFound: .notFound
@@ -96,8 +98,11 @@ extension CustomerAreaError: AbortError {
         default: .unprocessableEntity
         }
     }
+}
 
-    var reason: String {
+extension CustomerAreaError: CustomStringConvertible {
+    /// For logs and operator commands.
+    var description: String {
         switch self {
         case .ticketNotFound(let reference): "No ticket has the number or id \(reference)"
         default: catalogKey

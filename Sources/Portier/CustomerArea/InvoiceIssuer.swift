@@ -19,7 +19,7 @@ struct InvoiceIssuer: Sendable {
         let customerID = try customer.requireID()
         let totals = InvoiceTotals(lines: lines)
         return try await retryingOnConstraintFailure {
-            try await database.writeTransaction { database in
+            try await database.transactionTakingSQLiteWriteLock { database in
                 let number = try await Self.nextNumber(on: database)
                 let invoice = Invoice()
                 invoice.$customer.id = customerID

@@ -46,7 +46,7 @@ struct TicketDesk: Sendable {
         let message: String
     }
 
-    static func validate(_ draft: Draft) -> Result<ValidDraft, ValidationProblems> {
+    static func validate(_ draft: Draft) -> Result<ValidDraft, FormProblems<Field>> {
         var problems: [Field: CustomerAreaError] = [:]
         let department = Ticket.Department(rawValue: draft.department)
         if department == nil { problems[.department] = .departmentInvalid }
@@ -54,13 +54,10 @@ struct TicketDesk: Sendable {
         if subject.isEmpty { problems[.subject] = .subjectMissing }
         else if subject.count > maximumSubjectLength { problems[.subject] = .subjectTooLong }
         if let error = messageProblem(draft.message) { problems[.message] = error }
-        guard problems.isEmpty, let department else { return .failure(ValidationProblems(byField: problems)) }
+        guard problems.isEmpty, let department else { return .failure(FormProblems(byField: problems)) }
         return .success(ValidDraft(department: department, subject: subject, message: messageText(draft.message)))
     }
 
-    struct ValidationProblems: Error, Equatable {
-        let byField: [Field: CustomerAreaError]
-    }
 
     static func messageProblem(_ text: String) -> CustomerAreaError? {
         let message = messageText(text)
@@ -89,7 +86,7 @@ struct TicketDesk: Sendable {
     /// customer's own service.
     func open(_ draft: ValidDraft, for customerID: UUID, serviceID: UUID?) async throws -> Ticket {
         try await retryingOnConstraintFailure {
-            try await database.writeTransaction { database in
+            try await database.transactionTakingSQLiteWriteLock { database in
                 let now = clock.now()
                 try await Self.checkWritingLimits(for: customerID, opensTicket: true, now: now, on: database)
                 let highest = try await Ticket.query(on: database).max(\.$number)
@@ -110,7 +107,7 @@ struct TicketDesk: Sendable {
         let body = Self.messageText(text)
         let ticketID = try ticket.requireID()
         try await retryingOnConstraintFailure {
-            try await database.writeTransaction { database in
+            try await database.transactionTakingSQLiteWriteLock { database in
                 let now = clock.now()
                 try await Self.checkWritingLimits(for: ticket.$customer.id, opensTicket: false, now: now, on: database)
                 let position = try await TicketMessage.nextPosition(in: ticketID, on: database)
@@ -186,7 +183,7 @@ struct TicketDesk: Sendable {
         let ticketID = try ticket.requireID()
         let customer = ticket.customer
         return try await retryingOnConstraintFailure {
-            try await database.writeTransaction { database in
+            try await database.transactionTakingSQLiteWriteLock { database in
                 let now = clock.now()
                 let position = try await TicketMessage.nextPosition(in: ticketID, on: database)
                 let message = TicketMessage(ticketID: ticketID, position: position, author: .staff, authorName: name, staffID: staffID, body: body, now: now)
@@ -213,19 +210,5 @@ struct TicketDesk: Sendable {
             return nil
         }
         return try await query.first()
-    }
-}
-
-/// Runs `body` again (up to `attempts` times) when a unique index refused its write: the next
-/// number of a series, or the next position in a thread, was taken by a concurrent request.
-func retryingOnConstraintFailure<T>(attempts: Int = 5, _ body: () async throws -> T) async throws -> T {
-    var attempt = 0
-    while true {
-        attempt += 1
-        do {
-            return try await body()
-        } catch let error as any DatabaseError where error.isConstraintFailure && attempt < attempts {
-            continue
-        }
     }
 }

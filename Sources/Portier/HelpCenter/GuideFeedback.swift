@@ -12,7 +12,7 @@ struct GuideFeedback {
 
     func vote(guideID: UUID, voter: String, isHelpful: Bool, comment: String?, at date: Date) async throws {
         let voterHash = TokenDigest.sha256Hex(voter)
-        try await database.writeTransaction { database in
+        try await database.transactionTakingSQLiteWriteLock { database in
             let vote = try await GuideVote.query(on: database)
                 .filter(\.$guide.$id == guideID)
                 .filter(\.$voterHash == voterHash)

@@ -36,7 +36,7 @@ struct GuideImporter {
     }
 
     func importLibrary(_ library: GuideLibrary) async throws -> Report {
-        try await database.writeTransaction { database in
+        try await database.transactionTakingSQLiteWriteLock { database in
             var report = Report()
             let categoryIDs = try await upsertCategories(library.categories, on: database)
             let existing = try await Guide.query(on: database).all()

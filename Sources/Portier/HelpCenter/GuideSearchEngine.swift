@@ -15,10 +15,10 @@ import Vapor
 ///   `portier guides import`);
 /// - when guides change elsewhere (another process's import, another instance, a change straight
 ///   in the database): `GuideSearchRefresher` compares the guides' fingerprint (ids, content
-///   hashes, categories) every `checkInterval`, the same lifetime as the guide pages' path
-///   look-up (`GuidePageCache.lookupLifetime`), so a change shows in search at most
-///   `checkInterval` plus one rebuild after it shows on its page. Several instances each check
-///   the same database and so agree within that delay;
+///   hashes, categories) every `checkInterval` and, after a rebuild, clears the page cache
+///   (`PageCache`), so a change shows in search and on the kept pages at most `checkInterval`
+///   plus one rebuild after it was stored. Several instances each check the same database and so
+///   agree within that delay;
 /// - every `popularityInterval` anyway, so views and votes (which only break ties) and edits of
 ///   the synonym files (`Resources/Search/synonyms.<language>`, read at every build) catch up.
 ///
@@ -44,7 +44,7 @@ final class GuideSearchEngine: Sendable {
         let builtAt: NIODeadline
     }
 
-    static let checkInterval = GuidePageCache.lookupLifetime
+    static let checkInterval = TimeAmount.seconds(2)
     static let popularityInterval = TimeAmount.minutes(10)
 
     /// Where `synonyms.sv` and `synonyms.en` are, read again at every build so that an
@@ -229,11 +229,15 @@ extension Language {
 extension Application {
     private struct GuideSearchEngineKey: StorageKey { typealias Value = GuideSearchEngine }
 
+    /// Set up by `configureHelpCenter` before any request.
     var guideSearchEngine: GuideSearchEngine {
-        if let engine = storage[GuideSearchEngineKey.self] { return engine }
-        let engine = GuideSearchEngine(synonymsDirectory: directory.resourcesDirectory + "Search/", logger: logger)
-        storage[GuideSearchEngineKey.self] = engine
-        return engine
+        get {
+            guard let engine = storage[GuideSearchEngineKey.self] else {
+                fatalError("app.guideSearchEngine is not set: configure(_:) calls configureHelpCenter(_:), which creates it")
+            }
+            return engine
+        }
+        set { storage[GuideSearchEngineKey.self] = newValue }
     }
 }
 
@@ -245,15 +249,13 @@ struct GuideSearchRefresher: LifecycleHandler {
 
     func didBootAsync(_ application: Application) async throws {
         guard application.runsServeCommand else { return }
-        let engine = application.guideSearchEngine
-        let database = application.db
         let logger = application.logger
         let interval = Int64(GuideSearchEngine.checkInterval.nanoseconds)
         task.withLockedValue {
             $0 = Task {
                 while true {
                     do { try await Task.sleep(for: .nanoseconds(interval)) } catch { return }  // cancelled: shutting down
-                    do { try await engine.refreshIfChanged(on: database) } catch {
+                    do { try await Self.check(application) } catch {
                         logger.warning("Could not check the guides for the search index: \(String(describing: error))")
                     }
                 }
@@ -268,5 +270,12 @@ struct GuideSearchRefresher: LifecycleHandler {
         }
         running?.cancel()
         await running?.value
+    }
+
+    /// One check: a new index when the guides changed, and then no page kept from before.
+    static func check(_ application: Application) async throws {
+        if try await application.guideSearchEngine.refreshIfChanged(on: application.db) {
+            application.pageCache.removeAll()
+        }
     }
 }

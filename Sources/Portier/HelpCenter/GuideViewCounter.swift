@@ -46,11 +46,15 @@ final class GuideViewCounter: Sendable {
 extension Application {
     private struct GuideViewCounterKey: StorageKey { typealias Value = GuideViewCounter }
 
+    /// Set up by `configureHelpCenter` before any request.
     var guideViewCounter: GuideViewCounter {
-        if let counter = storage[GuideViewCounterKey.self] { return counter }
-        let counter = GuideViewCounter()
-        storage[GuideViewCounterKey.self] = counter
-        return counter
+        get {
+            guard let counter = storage[GuideViewCounterKey.self] else {
+                fatalError("app.guideViewCounter is not set: configure(_:) calls configureHelpCenter(_:), which creates it")
+            }
+            return counter
+        }
+        set { storage[GuideViewCounterKey.self] = newValue }
     }
 }
 

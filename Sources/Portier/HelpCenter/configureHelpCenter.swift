@@ -1,12 +1,9 @@
 import Vapor
 
-/// Sets up the help center's in-memory parts (page and search caches, search index, view
-/// counter) before any request, and the tasks that store views and keep the search index current.
+/// Sets up the help center's in-memory parts (search index, view counter) before any request, and the tasks that store views and keep the search index current.
 func configureHelpCenter(_ app: Application) {
-    _ = app.guidePageCache
-    _ = app.helpSearchCache
-    _ = app.guideSearchEngine
-    _ = app.guideViewCounter
+    app.guideSearchEngine = GuideSearchEngine(synonymsDirectory: app.directory.resourcesDirectory + "Search/", logger: app.logger)
+    app.guideViewCounter = GuideViewCounter()
     if app.portier.configuration.runsBackgroundWorkers {
         app.lifecycle.use(GuideViewCounterLifecycle())
         app.lifecycle.use(GuideSearchRefresher())
@@ -28,7 +25,6 @@ func importGuides(_ app: Application, from root: String? = nil, force: Bool = fa
 /// anew, so the change shows at once. Other instances notice within
 /// `GuideSearchEngine.checkInterval` (the guides' fingerprint and the pages' path look-up).
 func reloadHelpCenter(_ app: Application) async throws {
-    app.guidePageCache.removeAll()
-    app.helpSearchCache.removeAll()
     try await app.guideSearchEngine.rebuild(on: app.db)
+    app.pageCache.removeAll()
 }

@@ -6,29 +6,25 @@ import Vapor
 /// `request.auth`: an `AuthenticatedCustomer`, an `AuthenticatedStaff`, or — while a second factor
 /// is due — only a `PendingSecondFactor`. An ended session clears its cookie and is remembered in
 /// `request.endedSession`, so the login page can say why.
-struct SessionAuthenticator: Middleware {
+struct SessionAuthenticator: AsyncMiddleware {
     /// `last_seen_at` is written at most this often, to keep reads from turning into writes.
     static let lastSeenResolution: TimeInterval = 60
     /// From the configuration once, not per request.
     let cookieNames: CookieNames
 
-    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        let cookies = [(SessionSubjectKind.customer, cookieNames.session), (.staff, cookieNames.staffSession)]
-            .compactMap { kind, name in request.cookie(name).flatMap { $0.isEmpty ? nil : (kind, name, $0) } }
-        guard !cookies.isEmpty else {
-            return next.respond(to: request)
-        }
-        return request.eventLoop.makeFutureWithTask {
-            var endedCookies: [String] = []
-            for (kind, name, token) in cookies where try await !authenticate(request, token: token, kind: kind) {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        var endedCookies: [String] = []
+        for (kind, name) in [(SessionSubjectKind.customer, cookieNames.session), (.staff, cookieNames.staffSession)] {
+            guard let token = request.cookie(name), !token.isEmpty else { continue }
+            if try await !authenticate(request, token: token, kind: kind) {
                 endedCookies.append(name)
             }
-            let response = try await next.respond(to: request).get()
-            for name in endedCookies where response.cookies[name] == nil {
-                response.cookies[name] = cookieNames.expired
-            }
-            return response
         }
+        let response = try await next.respond(to: request)
+        for name in endedCookies where response.cookies[name] == nil {
+            response.cookies[name] = cookieNames.expired
+        }
+        return response
     }
 
     /// Logs the session behind `token` in; false when there is no such live session.

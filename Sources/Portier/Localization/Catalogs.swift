@@ -43,7 +43,12 @@ extension Application {
     private struct CatalogsKey: StorageKey { typealias Value = Catalogs }
 
     public var catalogs: Catalogs {
-        get { storage[CatalogsKey.self] ?? Catalogs(strings: [:]) }
+        get {
+            guard let catalogs = storage[CatalogsKey.self] else {
+                fatalError("app.catalogs is not set: configure(_:) loads the catalogs (Catalogs.load) before anything asks for a string")
+            }
+            return catalogs
+        }
         set { storage[CatalogsKey.self] = newValue }
     }
 }

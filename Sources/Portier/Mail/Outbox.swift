@@ -10,7 +10,7 @@ public enum Outbox {
     /// Validates `mail` and inserts it as a queued outbox row due at `now`.
     ///
     /// ```swift
-    /// try await request.db.writeTransaction { db in
+    /// try await request.db.transactionTakingSQLiteWriteLock { db in
     ///     try await token.save(on: db)
     ///     try await Outbox.enqueue(mail, on: db, now: request.portier.clock.now())
     /// }

@@ -98,7 +98,7 @@ struct PasskeyLoginController: RouteCollection {
             kind: .passkeyCounterRefused, occurredAt: now, customerID: customerID, email: customer.email,
             ipAddress: request.clientIP, userAgent: request.headers.first(name: .userAgent), details: key.name
         )
-        try await request.db.writeTransaction { database in
+        try await request.db.transactionTakingSQLiteWriteLock { database in
             try await event.create(on: database)
             try await Outbox.enqueue(mail, on: database, now: now)
         }

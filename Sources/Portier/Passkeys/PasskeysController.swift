@@ -65,7 +65,7 @@ struct PasskeysController: RouteCollection {
                 .added(for: customer, keyName: name, at: now)
             let event = SecurityController().auditEvent(request, .passkeyAdded, customer: customer, details: name)
             do {
-                try await request.db.writeTransaction { database in
+                try await request.db.transactionTakingSQLiteWriteLock { database in
                     try await key.create(on: database)
                     try await Outbox.enqueue(mail, on: database, now: now)
                     try await event.create(on: database)
@@ -100,7 +100,7 @@ struct PasskeysController: RouteCollection {
         }
         let event = SecurityController().auditEvent(request, .passkeyRenamed, customer: customer, details: key.name + " → " + name)
         key.name = name
-        try await request.db.writeTransaction { database in
+        try await request.db.transactionTakingSQLiteWriteLock { database in
             try await key.update(on: database)
             try await event.create(on: database)
         }
@@ -123,7 +123,7 @@ struct PasskeysController: RouteCollection {
             return try await SecurityController().render(request, authenticated, passkeyError: problem, status: status)
         }
         let event = SecurityController().auditEvent(request, .passkeyRemoved, customer: customer, details: key.name)
-        try await request.db.writeTransaction { database in
+        try await request.db.transactionTakingSQLiteWriteLock { database in
             try await key.delete(on: database)
             try await event.create(on: database)
         }

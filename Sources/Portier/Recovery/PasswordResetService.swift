@@ -37,7 +37,7 @@ struct PasswordResetService {
         let customerID = try customer.requireID()
         let tokenID = try row.requireID()
 
-        let consumed = try await request.db.writeTransaction { database -> Bool in
+        let consumed = try await request.db.transactionTakingSQLiteWriteLock { database -> Bool in
             // Claim the link first: a second, concurrent use updates no row and stops here.
             guard try await PasswordResetToken.claim(tokenID, at: now, on: database) else { return false }
             customer.passwordHash = hash

@@ -5,7 +5,7 @@ import Vapor
 /// (`/aterstall-losenord/:token`).
 struct RecoveryController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SitePath.forgotPassword.components, use: showRequestForm)
+        routes.get(SitePath.forgotPassword.components, use: showRequestForm).sharedWithCSRFTokenHole()
         routes.post(SitePath.forgotPassword.components, use: requestLink)
         let reset = routes.grouped(SitePath.resetPassword.components).grouped(NoReferrerMiddleware())
         reset.get(":token", use: showResetForm)

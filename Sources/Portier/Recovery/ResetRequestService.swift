@@ -57,7 +57,7 @@ struct ResetRequestService {
         let clientIP = request.clientIP
         let userAgent = request.headers.first(name: .userAgent)
         let hasTwoStep = try await request.twoStep.isEnabled(for: .customer(customerID), on: request.db)
-        try await request.db.writeTransaction { database in
+        try await request.db.transactionTakingSQLiteWriteLock { database in
             let issuer = ResetLinkIssuer(services: services)
             let token = try await issuer.issue(for: customerID, purpose: .reset, on: database)
             let mail = try mails.resetLink(to: customer, link: issuer.link(for: token), validFor: services.configuration.resetTokenLifetime, hasTwoStep: hasTwoStep)
@@ -71,7 +71,7 @@ struct ResetRequestService {
     /// request runs (a revocation that matches no row, then the event) in one transaction.
     private func recordUnknown(_ email: String, now: Date) async throws {
         let event = AuditEvent(kind: .passwordResetUnknownEmail, occurredAt: now, customerID: nil, email: email, ipAddress: request.clientIP, userAgent: request.headers.first(name: .userAgent))
-        try await request.db.writeTransaction { database in
+        try await request.db.transactionTakingSQLiteWriteLock { database in
             try await PasswordResetToken.revokeAll(of: UUID(), at: now, on: database)
             try await event.create(on: database)
         }

@@ -10,25 +10,29 @@ import Vapor
 /// without a valid token is accepted there only when the browser says it comes from this site
 /// (`Sec-Fetch-Site: same-origin`, else an `Origin` equal to `PORTIER_BASE_URL`'s): OWASP's
 /// header-based defence. Neither form touches an account.
-struct CSRFMiddleware: Middleware {
+struct CSRFMiddleware: AsyncMiddleware {
     static let fieldName = "csrf_token"
     /// From the configuration once, not per request.
     let cookieNames: CookieNames
 
-    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let existing = request.cookie(cookieNames.csrf)
-        guard request.method != .GET, request.method != .HEAD else {
-            return pass(request, existing: existing, to: next)
-        }
-        // A form's body may arrive in several reads; the token is read only once all of it is
-        // here (bounded by the routes' maximum body size, else 413).
-        let maximum = request.route?.userInfo[AnySendableHashable(Self.bodyLimitRouteKey)] as? Int ?? request.application.routes.defaultMaxBodySize.value
-        return request.body.collect(max: maximum).flatMap { _ in
+        if request.method != .GET, request.method != .HEAD {
+            // A form's body may arrive in several reads; the token is read only once all of it is
+            // here (bounded by the route's maximum body size, else 413).
+            let maximum = request.route?.userInfo[AnySendableHashable(Self.bodyLimitRouteKey)] as? Int ?? request.application.routes.defaultMaxBodySize.value
+            _ = try await request.body.collect(max: maximum).get()
             guard hasValidToken(request, existing: existing) || isAcceptedSameOriginForm(request) else {
-                return reject(request, existing: existing)
+                // The route's pattern, never the path: a path can hold a live link token.
+                request.logger.notice("CSRF check failed", metadata: ["route": .string(Self.routePattern(of: request))])
+                request.csrfToken = existing ?? request.portier.random.makeToken()
+                throw SecurityError.csrfRejected  // the error page sets the cookie (`issueCookie`)
             }
-            return pass(request, existing: existing, to: next)
         }
+        request.csrfToken = Self.rendersWithoutToken(request) ? nil : existing ?? request.portier.random.makeToken()
+        let response = try await next.respond(to: request)
+        Self.issueCookie(on: response, for: request, cookieNames: cookieNames)
+        return response
     }
 
     private func hasValidToken(_ request: Request, existing: String?) -> Bool {
@@ -42,33 +46,38 @@ struct CSRFMiddleware: Middleware {
             && Self.isSameOrigin(request.headers, baseURL: request.portier.configuration.baseURL)
     }
 
-    private func pass(_ request: Request, existing: String?, to next: any Responder) -> EventLoopFuture<Response> {
-        let needsToken = request.route?.userInfo[AnySendableHashable(Self.noTokenRouteKey)] == nil
-        request.csrfToken = existing ?? (needsToken ? request.portier.random.makeToken() : nil)
-        return next.respond(to: request).map { withIssuedToken($0, request: request, existing: existing) }
+    /// Sets the cookie when this request issued a new token (first visit, login, logout); also
+    /// called by `ErrorPageMiddleware` for the pages it renders instead.
+    static func issueCookie(on response: Response, for request: Request, cookieNames: CookieNames) {
+        if let issued = request.csrfToken, issued != request.cookie(cookieNames.csrf), response.cookies[cookieNames.csrf] == nil {
+            response.cookies[cookieNames.csrf] = cookieNames.makeCookie(value: issued)
+        }
     }
 
-    private func reject(_ request: Request, existing: String?) -> EventLoopFuture<Response> {
-        // The route's pattern, never the path: a path can hold a live link token.
-        request.logger.notice("CSRF check failed", metadata: ["route": .string(Self.routePattern(of: request))])
-        request.csrfToken = existing ?? request.portier.random.makeToken()
-        return request.eventLoop.makeFutureWithTask {
-            await ErrorPageMiddleware.response(for: SecurityError.csrfRejected, request: request)
-        }.map { withIssuedToken($0, request: request, existing: existing) }
+    /// Whether this request's page holds no CSRF token, by route metadata: routes that answer no
+    /// form (`issuesNoCSRFToken()`), and pages shared by every visitor without a session
+    /// (`sharedWithVisitorsWithoutSession()`) when nobody is logged in.
+    static func rendersWithoutToken(_ request: Request) -> Bool {
+        guard let route = request.route else { return false }
+        if route.userInfo[AnySendableHashable(noTokenRouteKey)] != nil { return true }
+        guard case .shared = route.pageSharing else { return false }
+        return !request.auth.has(AuthenticatedCustomer.self) && !request.auth.has(AuthenticatedStaff.self)
+            && !request.auth.has(PendingSecondFactor.self)
+    }
+
+    /// A token as `RandomSource.makeToken` makes them (base64url, 16–128 characters): only such a
+    /// cookie value is written into a kept page's token hole unescaped (`PageCache`).
+    static func isWellFormedToken(_ token: String) -> Bool {
+        (16...128).contains(token.utf8.count) && token.utf8.allSatisfy { byte in
+            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+        }
     }
 
     /// `POST /aterstall-losenord/:token`, or `unrouted` when no route matched.
     static func routePattern(of request: Request) -> String {
         guard let route = request.route else { return request.method.rawValue + " unrouted" }
         return route.method.rawValue + " /" + route.path.map(\.description).joined(separator: "/")
-    }
-
-    /// Sets the cookie when this request issued a new token (first visit, login, logout).
-    private func withIssuedToken(_ response: Response, request: Request, existing: String?) -> Response {
-        if request.csrfToken != existing, let issued = request.csrfToken {
-            response.cookies[cookieNames.csrf] = cookieNames.makeCookie(value: issued)
-        }
-        return response
     }
 
     static let sameOriginRouteKey = "portier.csrf.same-origin"

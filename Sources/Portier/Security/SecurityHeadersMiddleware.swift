@@ -2,7 +2,7 @@ import Vapor
 
 /// Headers every response carries (DESIGN § 4). Pages that must not leak their URL (reset links)
 /// set `Referrer-Policy: no-referrer` themselves; this middleware keeps a value already set.
-struct SecurityHeadersMiddleware: Middleware {
+struct SecurityHeadersMiddleware: AsyncMiddleware {
     let contentSecurityPolicy: String
     let isHTTPS: Bool
 
@@ -26,8 +26,8 @@ struct SecurityHeadersMiddleware: Middleware {
         isHTTPS = configuration.usesSecureCookies
     }
 
-    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        next.respond(to: request).map { addHeaders(to: $0) }
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        addHeaders(to: try await next.respond(to: request))
     }
 
     private func addHeaders(to response: Response) -> Response {

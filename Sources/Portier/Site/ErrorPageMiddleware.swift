@@ -7,11 +7,20 @@ struct ErrorPageContext: PageContext {
 }
 
 /// Turns errors into a localized page in the site's layout. Redirects pass through; internal
-/// error details are logged, never shown.
-struct ErrorPageMiddleware: Middleware {
-    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        next.respond(to: request).flatMapError { error in
-            request.eventLoop.makeFutureWithTask { await Self.response(for: error, request: request) }
+/// error details are logged, never shown. Installed once, outside the session and CSRF
+/// middleware (configure.swift), so it also renders their errors (a refused form, a body too
+/// large); the page sees the session and token they left in the request, and a token issued on
+/// the way gets its cookie here (`CSRFMiddleware.issueCookie`).
+struct ErrorPageMiddleware: AsyncMiddleware {
+    let cookieNames: CookieNames
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            let response = await Self.response(for: error, request: request)
+            CSRFMiddleware.issueCookie(on: response, for: request, cookieNames: cookieNames)
+            return response
         }
     }
 
@@ -20,11 +29,13 @@ struct ErrorPageMiddleware: Middleware {
         let status: HTTPResponseStatus
         let headers: HTTPHeaders
         let messageKey: String
+        var message: String?
         switch error {
         case let failure as any LocalizedFailure:
             status = failure.status
             headers = failure.headers
             messageKey = failure.catalogKey
+            message = failure.message(for: request)
         case let abort as any AbortError:
             status = abort.status
             headers = abort.headers
@@ -44,7 +55,7 @@ struct ErrorPageMiddleware: Middleware {
         let context = ErrorPageContext(
             layout: LayoutContext(request: request, titleKey: "error.title"),
             status: Int(status.code),
-            message: request.localized(knownKey)
+            message: knownKey == messageKey ? message ?? request.localized(knownKey) : request.localized(knownKey)
         )
         do {
             let response = try await request.renderPage("Site/error", context, status: status)

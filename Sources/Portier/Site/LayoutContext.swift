@@ -59,18 +59,12 @@ protocol PageContext: Encodable {
 
 extension Request {
     /// Renders `template` with `context`; pages are never cached by browsers or proxies because
-    /// they carry a CSRF token and may show personal data.
+    /// they may carry a CSRF token and personal data. `PageCache` gives the pages it keeps (shared
+    /// routes, visitors without a session) its own `Cache-Control` and validators.
     func renderPage(_ template: String, _ context: some PageContext, status: HTTPStatus = .ok) async throws -> Response {
         let view = try await view.render(template, context)
         let response = try await view.encodeResponse(status: status, for: self)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
-    }
-}
-
-extension Response {
-    /// A page from memory (see `TokenizedPage`), with the same headers as `renderPage`.
-    static func uncachedPage(_ body: ByteBuffer) -> Response {
-        Response(status: .ok, headers: ["Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"], body: .init(buffer: body))
     }
 }

@@ -6,10 +6,16 @@ protocol LocalizedFailure: Error {
     var status: HTTPResponseStatus { get }
     var catalogKey: String { get }
     var headers: HTTPHeaders { get }
+    /// The message in the request's language (the catalog string, with any arguments).
+    func message(for request: Request) -> String
 }
 
 extension LocalizedFailure {
     var headers: HTTPHeaders { [:] }
+
+    func message(for request: Request) -> String {
+        request.localized(catalogKey)
+    }
 }
 
 extension PasswordHashingError: LocalizedFailure {

@@ -7,8 +7,8 @@ struct SimplePageContext: PageContext {
 /// The public pages: home, contact, the help-center entry, and the language switch.
 struct SiteController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(use: home)
-        routes.get(SitePath.contact.components, use: contact)
+        routes.get(use: home).sharedWithVisitorsWithoutSession()
+        routes.get(SitePath.contact.components, use: contact).sharedWithVisitorsWithoutSession()
         // In the footer of pages that carry no CSRF token (guide pages, shared by caches).
         routes.post(SitePath.language.components, use: switchLanguage).acceptsSameOriginWithoutToken()
     }

@@ -206,7 +206,7 @@ struct GuideEditor: Sendable {
             : nil
         if state == .published, category == nil { throw Abort(.unprocessableEntity) }
         return try await retryingOnConstraintFailure {
-            try await database.writeTransaction { database in
+            try await database.transactionTakingSQLiteWriteLock { database in
                 let now = clock.now()
                 let number = (try await GuideVersion.query(on: database).filter(\.$guide.$id == guideID).max(\.$number) ?? 0) + 1
                 let version = GuideVersion(

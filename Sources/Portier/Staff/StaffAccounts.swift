@@ -56,7 +56,7 @@ struct StaffAccounts {
         actor: StaffAuditActor, mailLink: Bool, linkLifetime: TimeInterval = defaultLinkLifetime
     ) async throws -> (member: StaffMember, token: String?) {
         let member = StaffMember(email: email, name: name, role: role, passwordHash: passwordHash, language: language)
-        let token: String? = try await database.writeTransaction { database in
+        let token: String? = try await database.transactionTakingSQLiteWriteLock { database in
             try await member.create(on: database)
             try await actor.event(.staffCreated, about: member, details: "role \(role.rawValue)").create(on: database)
             guard passwordHash == nil else { return nil }
@@ -94,7 +94,7 @@ struct StaffAccounts {
         if isDisabled, memberID == actor.staffID { throw ChangeProblem.ownAccount }
         guard member.isDisabled != isDisabled else { return }
         member.isDisabled = isDisabled
-        try await database.writeTransaction { database in
+        try await database.transactionTakingSQLiteWriteLock { database in
             try await member.update(on: database)
             if isDisabled {
                 try await AuthSession.endAll(ofStaff: memberID, on: database)
@@ -109,7 +109,7 @@ struct StaffAccounts {
     func resetSecondFactor(of member: StaffMember, actor: StaffAuditActor, twoStep: TwoStepService) async throws {
         let memberID = try member.requireID()
         if memberID == actor.staffID { throw ChangeProblem.ownAccount }
-        try await database.writeTransaction { database in
+        try await database.transactionTakingSQLiteWriteLock { database in
             try await twoStep.disable(for: .staff(memberID), on: database)
             try await AuthSession.endAll(ofStaff: memberID, on: database)
             try await actor.event(.staffSecondFactorReset, about: member).create(on: database)

@@ -40,7 +40,7 @@ extension StaffCustomersController {
         let mails = RecoveryMails(catalogs: request.application.catalogs, configuration: services.configuration)
         let hasTwoStep = try await request.twoStep.isEnabled(for: .customer(customerID), on: request.db)
         let event = auditEvent(request, .staffPasswordResetSent, customer: customer)
-        try await request.db.writeTransaction { database in
+        try await request.db.transactionTakingSQLiteWriteLock { database in
             let issuer = ResetLinkIssuer(services: services)
             let token = try await issuer.issue(for: customerID, purpose: .reset, on: database)
             let mail = try mails.resetLink(to: customer, link: issuer.link(for: token), validFor: services.configuration.resetTokenLifetime, hasTwoStep: hasTwoStep)
@@ -55,7 +55,7 @@ extension StaffCustomersController {
         let customer = try await requireCustomer(request)
         let customerID = try customer.requireID()
         let event = auditEvent(request, .staffSessionsEnded, customer: customer)
-        try await request.db.writeTransaction { database in
+        try await request.db.transactionTakingSQLiteWriteLock { database in
             try await AuthSession.endAll(ofCustomer: customerID, on: database)
             try await event.create(on: database)
         }
@@ -70,7 +70,7 @@ extension StaffCustomersController {
         let now = request.portier.clock.now()
         let event = auditEvent(request, .loginDisabled, customer: customer)
         customer.isLoginDisabled = true
-        try await request.db.writeTransaction { database in
+        try await request.db.transactionTakingSQLiteWriteLock { database in
             try await customer.update(on: database)
             try await AuthSession.endAll(ofCustomer: customerID, on: database)
             try await PasswordResetToken.revokeAll(of: customerID, at: now, on: database)
@@ -84,7 +84,7 @@ extension StaffCustomersController {
         let customer = try await requireCustomer(request)
         let event = auditEvent(request, .loginEnabled, customer: customer)
         customer.isLoginDisabled = false
-        try await request.db.writeTransaction { database in
+        try await request.db.transactionTakingSQLiteWriteLock { database in
             try await customer.update(on: database)
             try await event.create(on: database)
         }
@@ -105,7 +105,7 @@ extension StaffCustomersController {
         let mail = try SecurityMails(catalogs: request.application.catalogs, configuration: request.portier.configuration)
             .twoStepDisabled(for: customer, at: now)
         let event = auditEvent(request, .twoStepDisabled, customer: customer, details: "staff")
-        try await request.db.writeTransaction { database in
+        try await request.db.transactionTakingSQLiteWriteLock { database in
             try await service.disable(for: .customer(customerID), on: database)
             try await Outbox.enqueue(mail, on: database, now: now)
             try await event.create(on: database)

@@ -75,7 +75,7 @@ struct StaffMembersController: RouteCollection {
                 guard !member.isDisabled else {
                     return try await render(request, error: request.localized("staff.members.error.disabled_link"), status: .unprocessableEntity)
                 }
-                try await request.db.writeTransaction { database in
+                try await request.db.transactionTakingSQLiteWriteLock { database in
                     _ = try await accounts.issueLink(for: member, actor: actor, mail: true, on: database)
                 }
                 return request.redirect(to: StaffMembersNotice.linkSent.path, redirectType: .normal)

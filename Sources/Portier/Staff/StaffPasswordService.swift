@@ -35,7 +35,7 @@ struct StaffPasswordService {
         let tokenID = try row.requireID()
         let event = AuditEvent(kind: .staffPasswordSet, occurredAt: now, customerID: nil, staffID: memberID, email: member.email,
                                ipAddress: request.clientIP, userAgent: request.headers.first(name: .userAgent))
-        let consumed = try await request.db.writeTransaction { database -> Bool in
+        let consumed = try await request.db.transactionTakingSQLiteWriteLock { database -> Bool in
             guard try await StaffPasswordToken.claim(tokenID, at: now, on: database) else { return false }
             member.passwordHash = hash
             try await member.update(on: database)

@@ -62,7 +62,7 @@ struct StaffSecondFactorController: RouteCollection {
         let verification: TwoStepService.Verification
         do {
             // The code is spent, and a used backup code audited, in one transaction.
-            verification = try await request.db.writeTransaction { database in
+            verification = try await request.db.transactionTakingSQLiteWriteLock { database in
                 let verification = try await service.verify(code, for: subject, on: database)
                 if case .backupCode(let remaining) = verification {
                     try await AuditEvent(kind: .staffBackupCodeUsed, occurredAt: now, customerID: nil, staffID: staffID, email: member.email,
@@ -114,7 +114,7 @@ struct StaffSecondFactorController: RouteCollection {
                                ipAddress: request.clientIP, userAgent: request.headers.first(name: .userAgent))
         let codes: [String]
         do {
-            codes = try await request.db.writeTransaction { database in
+            codes = try await request.db.transactionTakingSQLiteWriteLock { database in
                 let codes = try await service.confirmEnrolment(for: subject, code: form.code ?? "", on: database)
                 try await event.create(on: database)
                 return codes

@@ -62,7 +62,7 @@ struct SecondFactorController: RouteCollection {
         let verification: TwoStepService.Verification
         do {
             // The code is spent, and a used backup code audited and mailed, in one transaction.
-            verification = try await request.db.writeTransaction { database in
+            verification = try await request.db.transactionTakingSQLiteWriteLock { database in
                 let verification = try await service.verify(code, for: subject, on: database)
                 if case .backupCode(let remaining) = verification {
                     try await AuditEvent(kind: .backupCodeUsed, occurredAt: now, customerID: customerID, email: customer.email,

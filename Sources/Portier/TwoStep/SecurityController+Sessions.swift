@@ -19,7 +19,7 @@ extension SecurityController {
         }
         let device = DeviceLabel(userAgent: session.userAgent).text(for: .english, catalogs: request.application.catalogs)
         let event = auditEvent(request, .sessionEnded, customer: customer, details: [device, session.ipAddress].compactMap { $0 }.joined(separator: ", "))
-        try await request.db.writeTransaction { database in
+        try await request.db.transactionTakingSQLiteWriteLock { database in
             try await AuthSession.query(on: database).filter(\.$id == sessionID).delete()
             try await event.create(on: database)
         }
@@ -39,7 +39,7 @@ extension SecurityController {
         let customerID = try customer.requireID()
         let currentID = try authenticated.session.requireID()
         let event = auditEvent(request, .otherSessionsEnded, customer: customer)
-        try await request.db.writeTransaction { database in
+        try await request.db.transactionTakingSQLiteWriteLock { database in
             try await AuthSession.endAll(ofCustomer: customerID, except: currentID, on: database)
             try await event.create(on: database)
         }

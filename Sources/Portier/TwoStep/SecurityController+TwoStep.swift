@@ -28,7 +28,7 @@ extension SecurityController {
         let mail = try mails(request).twoStepEnabled(for: customer, at: now)
         let event = auditEvent(request, .twoStepEnabled, customer: customer)
         do {
-            let codes = try await request.db.writeTransaction { database in
+            let codes = try await request.db.transactionTakingSQLiteWriteLock { database in
                 let codes = try await service.confirmEnrolment(for: .customer(customerID), code: code, on: database)
                 try await Outbox.enqueue(mail, on: database, now: now)
                 try await event.create(on: database)
@@ -142,7 +142,7 @@ extension SecurityController {
         }
         let service = request.twoStep
         do {
-            try await request.db.writeTransaction { database in
+            try await request.db.transactionTakingSQLiteWriteLock { database in
                 _ = try await service.verify(code, for: .customer(customerID), on: database)
                 try await change(database)
             }

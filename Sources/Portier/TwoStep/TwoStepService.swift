@@ -79,7 +79,7 @@ public struct TwoStepService: Sendable {
         let secret = random.bytes(count: Self.secretByteCount)
         let sealed = try secretBox.seal(secret, for: subject)
         let now = clock.now()
-        try await database.writeTransaction { database in
+        try await database.transactionTakingSQLiteWriteLock { database in
             if let existing = try await TOTPCredential.find(for: subject, on: database) {
                 guard !existing.isConfirmed else { throw TwoStepError.alreadyEnabled }
                 try await existing.delete(on: database)

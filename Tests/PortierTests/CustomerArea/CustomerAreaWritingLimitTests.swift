@@ -69,7 +69,7 @@ struct CustomerAreaWritingLimitTests {
         }
     }
 
-    /// PostgreSQL only: on SQLite the write lock that `writeTransaction` takes first already puts
+    /// PostgreSQL only: on SQLite the write lock that `transactionTakingSQLiteWriteLock` takes first already puts
     /// writers in a row, and many writers waiting for it in parallel test applications can occupy
     /// every thread of the shared SQLite pool while the lock's holder waits for one.
     @Test("Concurrent new tickets cannot overshoot the limit", .enabled(if: TestDatabase.postgresURL != nil))

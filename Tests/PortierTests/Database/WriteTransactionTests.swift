@@ -4,7 +4,7 @@ import Testing
 @testable import Portier
 
 /// SQLite refuses to upgrade a read lock while another connection writes ("database is locked");
-/// `writeTransaction` takes the write lock first, so concurrent writers wait instead of failing.
+/// `transactionTakingSQLiteWriteLock` takes the write lock first, so concurrent writers wait instead of failing.
 @Suite("Database: write transactions")
 struct WriteTransactionTests {
     @Test("Votes and view flushes at the same time on an SQLite file all succeed", .enabled(if: TestDatabase.postgresURL == nil))

@@ -1,21 +1,9 @@
 import Foundation
 import NIOCore
+import Portier
 import Vapor
 
-// Hooks for the benchmarks in bench/ only; nothing here is reachable unless an operator asks for it.
-
-/// `GET /__bench/bare`: the bytes of `PORTIER_BENCH_BARE_ROUTE` (a file, read once at start-up),
-/// answered from memory through the same middleware as every page. bench/guide-vs-static compares
-/// a guide page against it: the ceiling of this binary for those bytes.
-func registerBenchBareRoute(_ app: Application, file: String) throws {
-    let body = ByteBuffer(data: try Data(contentsOf: URL(fileURLWithPath: file)))
-    app.logger.warning("Benchmark route GET /__bench/bare is on (PORTIER_BENCH_BARE_ROUTE)")
-    app.get("__bench", "bare") { _ -> Response in
-        Response(status: .ok, headers: ["Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"], body: .init(buffer: body))
-    }
-}
-
-/// `portier bench-hash [--seconds 10] [--concurrency N]`: password hashes per second with the
+/// `portier-bench bench-hash [--seconds 10] [--concurrency N]`: password hashes per second with the
 /// configured (production: OWASP) scrypt parameters through the live hasher and its pool, as
 /// many at once as the pool has threads. Prints one JSON line for bench/login-throughput.
 struct BenchHashCommand: AsyncCommand {
