@@ -140,7 +140,7 @@ struct CustomerAreaDemoTests {
             let customer = try await Fixtures.customer(context.app)
             try await CustomerAreaDemoData(database: context.app.db, catalogs: context.app.catalogs, now: context.clock.now()).seed(for: customer)
             let migrations: [any AsyncMigration] = [
-                CreateTicketNote(), UpdateTicketMessageAddStaffID(), UpdateTicketAddAssignedStaff(),
+                CreateChatMessage(), CreateChat(), CreateTicketNote(), UpdateTicketMessageAddStaffID(), UpdateTicketAddAssignedStaff(),
                 CreateEmailChangeToken(), CreateTicketMessage(), CreateTicket(), CreateInvoiceLine(), CreateInvoice(), CreateService(), UpdateCustomerAddContactDetails(),
             ]
 
