@@ -58,24 +58,31 @@ struct CustomerCreation {
         linkLifetime: TimeInterval = CustomerCreation.defaultLinkLifetime, mails: RecoveryMails? = nil,
         audit: @escaping @Sendable (UUID) -> AuditEvent
     ) async throws -> Created {
-        if try await Customer.find(email: email, on: database) != nil {
-            throw Problem.emailTaken
-        }
-        let customer = Customer(email: email, name: name, passwordHash: passwordHash, language: language)
         let services = self.services
-        let link: String? = try await database.transactionTakingSQLiteWriteLock { database in
-            try await customer.create(on: database)
-            let customerID = try customer.requireID()
-            try await audit(customerID).create(on: database)
-            guard passwordHash == nil else { return nil }
-            let issuer = ResetLinkIssuer(services: services)
-            let token = try await issuer.issue(for: customerID, purpose: .setInitial, lifetime: linkLifetime, on: database)
-            let link = issuer.link(for: token)
-            if let mails {
-                let mail = try mails.resetLink(to: customer, link: link, validFor: linkLifetime, purpose: .setInitial)
-                try await Outbox.enqueue(mail, on: database, now: services.clock.now())
+        let database = self.database
+        // Customer numbers are the highest + 1 under a unique index: a concurrent create (another
+        // instance, another command) can take the same number, so a refused insert tries again
+        // with a fresh customer. An address taken meanwhile is `emailTaken`, not a retry.
+        let (customer, link) = try await retryingOnConstraintFailure(attempts: 20) { () async throws -> (Customer, String?) in
+            if try await Customer.find(email: email, on: database) != nil {
+                throw Problem.emailTaken
             }
-            return link
+            let customer = Customer(email: email, name: name, passwordHash: passwordHash, language: language)
+            let link: String? = try await database.transactionTakingSQLiteWriteLock { database in
+                try await customer.create(on: database)
+                let customerID = try customer.requireID()
+                try await audit(customerID).create(on: database)
+                guard passwordHash == nil else { return nil }
+                let issuer = ResetLinkIssuer(services: services)
+                let token = try await issuer.issue(for: customerID, purpose: .setInitial, lifetime: linkLifetime, on: database)
+                let link = issuer.link(for: token)
+                if let mails {
+                    let mail = try mails.resetLink(to: customer, link: link, validFor: linkLifetime, purpose: .setInitial)
+                    try await Outbox.enqueue(mail, on: database, now: services.clock.now())
+                }
+                return link
+            }
+            return (customer, link)
         }
         return Created(customer: customer, setPasswordLink: link)
     }
