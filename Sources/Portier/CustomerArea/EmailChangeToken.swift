@@ -1,11 +1,10 @@
 import Fluent
 import Foundation
-import SQLKit
 
 /// A pending change of the registered e-mail address. The link sent to the new address carries
 /// 256 random bits; only their SHA-256 is stored. Single use, expiring, bound to one customer and
 /// one new address, and revoked by a newer request.
-public final class EmailChangeToken: Model, @unchecked Sendable {
+public final class EmailChangeToken: Model, SingleUseLinkToken, @unchecked Sendable {
     public static let schema = "email_change_tokens"
 
     /// How long a confirmation link works.
@@ -30,9 +29,6 @@ public final class EmailChangeToken: Model, @unchecked Sendable {
         self.expiresAt = expiresAt
     }
 
-    public func isUsable(at now: Date) -> Bool {
-        usedAt == nil && revokedAt == nil && now < expiresAt
-    }
 }
 
 extension EmailChangeToken {
@@ -44,20 +40,6 @@ extension EmailChangeToken {
             .filter(\.$revokedAt == nil)
             .set(\.$revokedAt, to: now)
             .update()
-    }
-
-    /// Marks an open link used; `false` when it was used or revoked meanwhile (checked by the
-    /// UPDATE itself, so two concurrent confirmations cannot both succeed).
-    static func claim(_ id: UUID, at now: Date, on database: any Database) async throws -> Bool {
-        guard let sql = database as? any SQLDatabase else { return false }
-        let claimed = try await sql.update(schema)
-            .set("used_at", to: now)
-            .where("id", .equal, id)
-            .where("used_at", .is, SQLLiteral.null)
-            .where("revoked_at", .is, SQLLiteral.null)
-            .returning("id")
-            .all()
-        return !claimed.isEmpty
     }
 
     static func find(token: String, on database: any Database) async throws -> EmailChangeToken? {

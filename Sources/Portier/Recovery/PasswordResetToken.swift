@@ -1,11 +1,10 @@
 import Fluent
-import SQLKit
 import Foundation
 
 /// A single-use link that lets a customer choose a new password (DESIGN § 4): 256 random bits in
 /// the link, only the SHA-256 stored, bound to one customer, expiring, and revoked by a newer
 /// link and by any password change.
-public final class PasswordResetToken: Model, @unchecked Sendable {
+public final class PasswordResetToken: Model, SingleUseLinkToken, @unchecked Sendable {
     public static let schema = "password_reset_tokens"
 
     public enum Purpose: String, Codable, Sendable {
@@ -34,9 +33,6 @@ public final class PasswordResetToken: Model, @unchecked Sendable {
         self.expiresAt = expiresAt
     }
 
-    public func isUsable(at now: Date) -> Bool {
-        usedAt == nil && revokedAt == nil && now < expiresAt
-    }
 }
 
 extension PasswordResetToken {
@@ -48,20 +44,6 @@ extension PasswordResetToken {
             .filter(\.$revokedAt == nil)
             .set(\.$revokedAt, to: now)
             .update()
-    }
-
-    /// Marks an open link used; `false` when it was already used or revoked (checked by the
-    /// UPDATE itself, so two concurrent uses cannot both succeed).
-    public static func claim(_ id: UUID, at now: Date, on database: any Database) async throws -> Bool {
-        guard let sql = database as? any SQLDatabase else { return false }
-        let claimed = try await sql.update(schema)
-            .set("used_at", to: now)
-            .where("id", .equal, id)
-            .where("used_at", .is, SQLLiteral.null)
-            .where("revoked_at", .is, SQLLiteral.null)
-            .returning("id")
-            .all()
-        return !claimed.isEmpty
     }
 
     public static func find(token: String, on database: any Database) async throws -> PasswordResetToken? {

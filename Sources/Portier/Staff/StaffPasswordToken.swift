@@ -1,5 +1,4 @@
 import Fluent
-import SQLKit
 import Foundation
 
 /// A single-use link that lets a staff member choose their password (`portier staff create`
@@ -7,7 +6,7 @@ import Foundation
 /// only the SHA-256 stored, bound to one staff member, expiring, revoked by a newer link.
 /// Staff members are their own table, so their links are too (`password_reset_tokens` belongs to
 /// customers).
-public final class StaffPasswordToken: Model, @unchecked Sendable {
+public final class StaffPasswordToken: Model, SingleUseLinkToken, @unchecked Sendable {
     public static let schema = "staff_password_tokens"
 
     @ID(key: .id) public var id: UUID?
@@ -27,9 +26,6 @@ public final class StaffPasswordToken: Model, @unchecked Sendable {
         self.expiresAt = expiresAt
     }
 
-    public func isUsable(at now: Date) -> Bool {
-        usedAt == nil && revokedAt == nil && now < expiresAt
-    }
 }
 
 extension StaffPasswordToken {
@@ -41,20 +37,6 @@ extension StaffPasswordToken {
             .filter(\.$revokedAt == nil)
             .set(\.$revokedAt, to: now)
             .update()
-    }
-
-    /// Marks an open link used; `false` when it was already used or revoked (checked by the
-    /// UPDATE itself, so two concurrent uses cannot both succeed).
-    public static func claim(_ id: UUID, at now: Date, on database: any Database) async throws -> Bool {
-        guard let sql = database as? any SQLDatabase else { return false }
-        let claimed = try await sql.update(schema)
-            .set("used_at", to: now)
-            .where("id", .equal, id)
-            .where("used_at", .is, SQLLiteral.null)
-            .where("revoked_at", .is, SQLLiteral.null)
-            .returning("id")
-            .all()
-        return !claimed.isEmpty
     }
 
     public static func find(token: String, on database: any Database) async throws -> StaffPasswordToken? {
