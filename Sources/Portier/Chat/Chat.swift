@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 /// One live-chat conversation: a logged-in customer or a visitor (name and e-mail) on one side,
 /// the support staff member who accepted it on the other.
@@ -103,5 +104,30 @@ public final class StaffChatAvailability: Model, @unchecked Sendable {
         self.$staff.id = staffID
         self.isAvailable = isAvailable
         self.lastActivityAt = now
+    }
+}
+
+extension Chat {
+    /// Moves the chat from one of `statuses` with one conditional UPDATE and sets `changes`;
+    /// `false` when another request moved it first (two staff accepting, two ends, two transcripts).
+    static func claim(_ id: UUID, whereStatusIn statuses: [Status], set changes: [String: any Encodable & Sendable], on database: any Database) async throws -> Bool {
+        try await claim(id, on: database, set: changes) { $0.where("status", .in, statuses.map(\.rawValue)) }
+    }
+
+    /// Sets `transcript_sent_at` unless it is set already (the transcript is mailed once).
+    static func claimTranscript(_ id: UUID, at now: Date, on database: any Database) async throws -> Bool {
+        try await claim(id, on: database, set: ["transcript_sent_at": now]) { $0.where("transcript_sent_at", .is, SQLLiteral.null) }
+    }
+
+    private static func claim(
+        _ id: UUID, on database: any Database, set changes: [String: any Encodable & Sendable],
+        condition: (SQLUpdateBuilder) -> SQLUpdateBuilder
+    ) async throws -> Bool {
+        guard let sql = database as? any SQLDatabase else { return false }
+        var update = sql.update(schema).where("id", .equal, id)
+        for (column, value) in changes {
+            update = update.set(SQLIdentifier(column), to: SQLBind(value))
+        }
+        return try await !condition(update).returning("id").all().isEmpty
     }
 }

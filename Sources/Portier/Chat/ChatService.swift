@@ -204,22 +204,21 @@ struct ChatService: Sendable {
         case finished
     }
 
-    /// The staff member takes a waiting chat; only one can (the update is conditional).
+    /// The staff member takes a waiting chat; only one can (one conditional UPDATE decides).
     func accept(_ chat: Chat, by staff: StaffMember) async throws -> AcceptOutcome {
         if chat.isFinished { return .finished }
         let staffID = try staff.requireID()
         let chatID = try chat.requireID()
         let name = staff.name
         let language = chat.preferredLanguage
+        let now = clock.now()
         let result: AcceptOutcome = try await database.transactionTakingSQLiteWriteLock { database in
-            let now = clock.now()
+            let changes: [String: any Encodable & Sendable] = ["status": Chat.Status.active.rawValue, "staff_id": staffID, "accepted_at": now]
+            guard try await Chat.claim(chatID, whereStatusIn: [.waiting], set: changes, on: database) else {
+                let current = try await Chat.find(chatID, on: database)
+                return current.map { $0.isFinished ? .finished : .taken } ?? .finished
+            }
             guard let current = try await Chat.find(chatID, on: database) else { return .finished }
-            if current.isFinished { return .finished }
-            guard current.status == .waiting else { return .taken }
-            current.status = .active
-            current.$staff.id = staffID
-            current.acceptedAt = now
-            try await current.update(on: database)
             let note = ChatMessage(chatID: chatID, author: .system, authorName: "", body: mails.acceptedNote(staffName: name, language: language), now: now)
             try await note.create(on: database)
             try await touch(staffID: staffID, now: now, on: database)
@@ -229,7 +228,7 @@ struct ChatService: Sendable {
         if case .accepted = result {
             chat.status = .active
             chat.$staff.id = staffID
-            chat.acceptedAt = clock.now()
+            chat.acceptedAt = now
         }
         return result
     }
@@ -248,10 +247,9 @@ struct ChatService: Sendable {
         let language = chat.preferredLanguage
         return try await database.transactionTakingSQLiteWriteLock { database in
             let now = clock.now()
-            guard let current = try await Chat.find(chatID, on: database), !current.isFinished else { return .alreadyFinished }
-            current.status = .ended
-            current.endedAt = now
-            try await current.update(on: database)
+            let changes: [String: any Encodable & Sendable] = ["status": Chat.Status.ended.rawValue, "ended_at": now]
+            guard try await Chat.claim(chatID, whereStatusIn: [.waiting, .active], set: changes, on: database),
+                  let current = try await Chat.find(chatID, on: database) else { return .alreadyFinished }
             chat.status = .ended
             chat.endedAt = now
             let note = ChatMessage(chatID: chatID, author: .system, authorName: "", body: mails.endedNote(byStaff: writer != .client, language: language), now: now)
@@ -375,9 +373,7 @@ struct ChatService: Sendable {
         let mail = try mails.transcript(chat, thread: thread)
         return try await database.transactionTakingSQLiteWriteLock { database in
             let now = clock.now()
-            let claimed = try await Chat.query(on: database).filter(\.$id == chatID).filter(\.$transcriptSentAt == nil).count()
-            guard claimed == 1 else { return .alreadySent }
-            try await Chat.query(on: database).filter(\.$id == chatID).set(\.$transcriptSentAt, to: now).update()
+            guard try await Chat.claimTranscript(chatID, at: now, on: database) else { return .alreadySent }
             try await Outbox.enqueue(mail, on: database, now: now)
             try await audit(.chatTranscriptMailed, chat: chat, on: database)
             chat.transcriptSentAt = now

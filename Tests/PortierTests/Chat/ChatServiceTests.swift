@@ -208,6 +208,61 @@ struct ChatServiceTests {
         }
     }
 
+    @Test("At once: eight staff accept one chat, five end it, five ask for its transcript — one of each wins")
+    func concurrentStaffActions() async throws {
+        try await withPortierApp { context in
+            let (chat, _) = try await ChatFixtures.visitorChat(context)
+            let service = ChatFixtures.service(context)
+            var staff: [StaffMember] = []
+            for index in 0..<8 {
+                staff.append(try await ChatFixtures.availableSupport(context, email: "stod\(index)@portier.example", name: "Stöd \(index) Åström"))
+            }
+            let chatID = try chat.requireID()
+            let database = context.app.db
+            let members = staff
+
+            let accepted = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for member in members {
+                    group.addTask {
+                        let copy = try #require(try await Chat.find(chatID, on: database))
+                        if case .accepted = try await service.accept(copy, by: member) { return true }
+                        return false
+                    }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(accepted == 1)
+            let owner = try #require(try await Chat.find(chatID, on: database)?.$staff.id)
+            let writer = try ChatFixtures.writer(try #require(members.first { $0.id == owner }))
+
+            let ended = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<5 {
+                    group.addTask {
+                        let copy = try #require(try await Chat.find(chatID, on: database))
+                        if case .ended = try await service.end(copy, by: writer) { return true }
+                        return false
+                    }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(ended == 1)
+
+            let queued = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<5 {
+                    group.addTask {
+                        let copy = try #require(try await Chat.find(chatID, on: database))
+                        return try await service.mailTranscript(of: copy) == .queued
+                    }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(queued == 1)
+            let acceptedEvents = try await AuditEvent.query(on: database).filter(\.$kind == AuditEvent.Kind.chatAccepted.rawValue).count()
+            let endedEvents = try await AuditEvent.query(on: database).filter(\.$kind == AuditEvent.Kind.chatEnded.rawValue).count()
+            #expect(acceptedEvents == 1 && endedEvents == 1)
+        }
+    }
+
     @Test("A reconnect gets the messages after the last id it has")
     func resume() async throws {
         try await withPortierApp { context in
