@@ -156,7 +156,7 @@
         target.input.setAttribute("aria-invalid", "true");
         target.input.focus();
       } else {
-        ui.alert.textContent = strings.failed;
+        ui.alert.textContent = result.json.error || strings.failed;
       }
     }).catch(function () { ui.alert.textContent = strings.failed; });
   }

@@ -6,6 +6,9 @@ import Vapor
 /// at `/chatt/ws`, for clients and — with `?roll=personal` — the support staff.
 struct ChatController: RouteCollection {
     static let maximumFrameSize = 32 * 1024
+    /// New chats per client address: each one is a row, an audit event and a message to every
+    /// staff socket, so it is reserved before any of that (like logins).
+    static let startsPerAddress = ThrottlePolicy(freeFailures: 10, window: 60 * 60, baseDelay: 60, maxDelay: 15 * 60)
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get(SitePath.chat.components, use: status)
@@ -49,6 +52,13 @@ struct ChatController: RouteCollection {
 
     @Sendable
     func start(request: Request) async throws -> Response {
+        let throttleKey = "chat-start:ip:" + request.clientThrottleKey
+        if case .refused(let retryAfter) = try await Throttle(database: request.db).reserve(throttleKey, policy: Self.startsPerAddress, now: request.portier.clock.now()) {
+            let minutes = String(max(1, Int((retryAfter / 60).rounded(.up))))
+            let response = try await StartProblem(field: "", error: request.localized("chat.error.too_many_starts", minutes)).encodeResponse(status: .tooManyRequests, for: request)
+            response.headers.replaceOrAdd(name: .retryAfter, value: String(Int(retryAfter.rounded(.up))))
+            return response
+        }
         let form = (try? request.content.decode(StartForm.self)) ?? StartForm()
         let client: ChatService.Client
         if let customer = request.auth.get(AuthenticatedCustomer.self)?.customer {

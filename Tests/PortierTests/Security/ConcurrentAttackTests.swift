@@ -49,6 +49,28 @@ struct ConcurrentAttackTests {
         }
     }
 
+    @Test("30 chats started at once from one address, with a 100-character Swedish name: at most the allowance starts, the rest get 429")
+    func concurrentChatStarts() async throws {
+        try await withServedPortier { served in
+            let visitor = SocketBrowser(served)
+            try await visitor.get("/logga-in")   // a page with the visitor's CSRF token, as the chat script reads it
+            let name = "Åsa Öberg-Ärlén " + String(repeating: "å", count: 84)   // 100 characters, the most a name may have
+
+            let responses = try await concurrently(30, visitor, post: "/chatt", ["name": name, "email": "asa@example.se"])
+
+            let allowance = ChatController.startsPerAddress.freeFailures
+            let started = responses.filter { $0.status == .created }
+            let refused = responses.filter { $0.status == .tooManyRequests }
+            #expect(started.count <= allowance && started.count >= 1)
+            #expect(started.count + refused.count == 30)
+            #expect(refused.allSatisfy { $0.headers.first(name: .retryAfter).flatMap(Int.init).map { $0 > 0 } == true })
+            #expect(refused.allSatisfy { $0.body.contains("Du har startat många chattar") })
+            let chats = try await Chat.query(on: served.app.db).all()
+            #expect(chats.count == started.count)
+            #expect(chats.allSatisfy { $0.clientName == name })
+        }
+    }
+
     @Test("10 concurrent reset requests for one address send one mail")
     func concurrentResetRequests() async throws {
         try await withServedPortier { served in
