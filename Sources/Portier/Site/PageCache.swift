@@ -72,6 +72,9 @@ final class PageCache: Sendable {
     private struct State {
         var entries: [Key: Entry] = [:]
         var byteCount = 0
+        /// Keys in the order they were stored, oldest first; a key stored again stays behind as a
+        /// stale mark (its `storedAt` no longer matches) and is skipped when it comes up.
+        var order = CircularBuffer<(key: Key, storedAt: Date)>()
     }
 
     init(maxBytes: Int = 32 * 1024 * 1024, lifetime: TimeInterval = 60) {
@@ -100,15 +103,20 @@ final class PageCache: Sendable {
         guard entry.byteCount <= maxBytes else { return }
         state.withLockedValue { state in
             if let old = state.entries.removeValue(forKey: key) { state.byteCount -= old.byteCount }
-            if state.byteCount + entry.byteCount > maxBytes {
-                for (oldKey, old) in state.entries.sorted(by: { $0.value.storedAt < $1.value.storedAt }) {
-                    state.entries[oldKey] = nil
+            // The oldest pages go first, in stored order: no sort under the lock every hit takes.
+            while state.byteCount + entry.byteCount > maxBytes, let oldest = state.order.popFirst() {
+                if let old = state.entries[oldest.key], old.storedAt == oldest.storedAt {
+                    state.entries[oldest.key] = nil
                     state.byteCount -= old.byteCount
-                    if state.byteCount + entry.byteCount <= maxBytes { break }
                 }
             }
             state.entries[key] = entry
             state.byteCount += entry.byteCount
+            state.order.append((key, entry.storedAt))
+            if state.order.count > 2 * state.entries.count + 64 {
+                // Too many stale marks (pages stored again, expired or cleared): keep the live ones.
+                state.order = CircularBuffer(state.order.filter { state.entries[$0.key]?.storedAt == $0.storedAt })
+            }
         }
     }
 

@@ -23,7 +23,7 @@ struct PageCacheResponder: Responder {
             entry.onServe?(request.application)
             let response = entry.response(to: request, cookieNames: cookieNames)
             if request.logger.logLevel <= .info {
-                request.logger.info("GET \(entry.routePattern) \(response.status.code) from memory")
+                request.logger.info("\(entry.routePattern) \(response.status.code) from memory")
             }
             return request.eventLoop.makeSucceededFuture(response)
         }
