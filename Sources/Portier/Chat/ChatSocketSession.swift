@@ -147,11 +147,10 @@ final class ChatSocketSession: Sendable {
             case .staff(let staff): try await receiveFromStaff(frame, staff: staff, on: socket)
             }
         } catch let error as CustomerAreaError {
-            if case .messageLimitReached(let minutes) = error {
+            switch error {
+            case .messageLimitReached(let minutes), .ticketLimitReached(let minutes):
                 await problem("ticket_limit", self.text("chat.error.ticket_limit", String(minutes)), to: socket)
-            } else if case .ticketLimitReached(let minutes) = error {
-                await problem("ticket_limit", self.text("chat.error.ticket_limit", String(minutes)), to: socket)
-            } else {
+            default:
                 await problem("failed", self.text("chat.error.failed"), to: socket)
             }
         } catch {

@@ -23,7 +23,7 @@ func importGuides(_ app: Application, from root: String? = nil, force: Bool = fa
 /// After guides changed in this process (an import, a guide published or unpublished in
 /// `/personal/guider`): forgets every rendered help-center page and builds the search index
 /// anew, so the change shows at once. Other instances notice within
-/// `GuideSearchEngine.checkInterval` (the guides' fingerprint and the pages' path look-up).
+/// `GuideSearchEngine.checkInterval` (the guides' fingerprint; the page cache is cleared with it).
 func reloadHelpCenter(_ app: Application) async throws {
     try await app.guideSearchEngine.rebuild(on: app.db)
     app.pageCache.removeAll()

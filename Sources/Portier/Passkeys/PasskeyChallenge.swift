@@ -37,7 +37,7 @@ public final class PasskeyChallenge: Model, @unchecked Sendable {
     }
 
     static func hash(_ challenge: [UInt8]) -> String {
-        SHA256.hash(data: challenge).map { String(format: "%02x", $0) }.joined()
+        TokenDigest.sha256Hex(bytes: challenge)
     }
 }
 

@@ -27,7 +27,6 @@ struct PasskeysController: RouteCollection {
     @Sendable
     func registrationOptions(request: Request) async throws -> Response {
         let authenticated = try request.auth.require(AuthenticatedCustomer.self)
-        guard authenticated.impersonatorStaffID == nil else { throw Abort(.forbidden) }
         let customer = authenticated.customer
         do {
             let form = try request.passkeyForm(PasskeyOptionsForm.self)
@@ -51,7 +50,6 @@ struct PasskeysController: RouteCollection {
     @Sendable
     func register(request: Request) async throws -> Response {
         let authenticated = try request.auth.require(AuthenticatedCustomer.self)
-        guard authenticated.impersonatorStaffID == nil else { throw Abort(.forbidden) }
         let customer = authenticated.customer
         let subject = try SecondFactorSubject.customer(customer)
         do {
@@ -86,7 +84,6 @@ struct PasskeysController: RouteCollection {
     @Sendable
     func rename(request: Request) async throws -> Response {
         let authenticated = try request.auth.require(AuthenticatedCustomer.self)
-        guard authenticated.impersonatorStaffID == nil else { throw Abort(.forbidden) }
         let customer = authenticated.customer
         let key = try await ownKey(request, customer)
         let keyID = try key.requireID()
@@ -110,7 +107,6 @@ struct PasskeysController: RouteCollection {
     @Sendable
     func remove(request: Request) async throws -> Response {
         let authenticated = try request.auth.require(AuthenticatedCustomer.self)
-        guard authenticated.impersonatorStaffID == nil else { throw Abort(.forbidden) }
         let customer = authenticated.customer
         let key = try await ownKey(request, customer)
         let keyID = try key.requireID()

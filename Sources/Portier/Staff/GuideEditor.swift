@@ -250,11 +250,9 @@ struct GuideEditor: Sendable {
     }
 
     /// The importer's content hash plus the slug (which a file's hash leaves to its name), so a
-    /// changed slug also reaches other instances' page look-ups and search index.
+    /// changed slug also reaches other instances' search index and page cache.
     static func contentHash(_ source: GuideSource) -> String {
-        var hasher = SHA256()
-        hasher.update(data: Data((GuideImporter.contentHash(source) + "\u{0}" + source.slug).utf8))
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        TokenDigest.sha256Hex(GuideImporter.contentHash(source) + "\u{0}" + source.slug)
     }
 
     /// The preview: the same renderer as the public page.
