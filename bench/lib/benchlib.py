@@ -32,6 +32,13 @@ SCRATCH = ROOT / ".build-release"
 BINARY = Path(os.environ["BENCH_BINARY"]) if os.environ.get("BENCH_BINARY") else SCRATCH / "release" / "portier"
 # `portier-bench`: the benchmark-only commands (bench-hash), beside the binary measured.
 BENCH_TOOL = BINARY.parent / "portier-bench"
+# BENCH_BEFORE_BINARY: an older release build measured in the same run beside BINARY (issue 9's
+# before/after). It runs with the templates, catalogs, guides and assets of its own tree
+# (BENCH_BEFORE_ROOT, by default the checkout that holds <root>/.build-release/release/portier),
+# never this tree's. It is never built by a script: build it in its own checkout first.
+BEFORE_BINARY = Path(os.environ["BENCH_BEFORE_BINARY"]) if os.environ.get("BENCH_BEFORE_BINARY") else None
+BEFORE_ROOT = (Path(os.environ["BENCH_BEFORE_ROOT"]) if os.environ.get("BENCH_BEFORE_ROOT")
+               else BEFORE_BINARY.parents[2] if BEFORE_BINARY else None)
 OUT = Path(os.environ.get("BENCH_OUT", BENCH / "out"))
 
 # Defaults, overridable from the environment so a quick smoke run is possible.
@@ -94,6 +101,29 @@ def ensure_binary() -> Path:
     if not BINARY.exists():
         die(f"the build did not produce {BINARY}")
     return BINARY
+
+
+def ensure_before_binary() -> Path | None:
+    """BENCH_BEFORE_BINARY when set (it must exist and sit in a checkout with Resources/ and Public/)."""
+    if BEFORE_BINARY is None:
+        return None
+    if not BEFORE_BINARY.exists():
+        die(f"BENCH_BEFORE_BINARY={BEFORE_BINARY} does not exist (build it in its own checkout: swift build -c release "
+            "--scratch-path .build-release --product portier)")
+    for folder in ("Resources", "Public"):
+        if not (BEFORE_ROOT / folder).is_dir():
+            die(f"{BEFORE_ROOT / folder} is missing: set BENCH_BEFORE_ROOT to the before binary's checkout")
+    return BEFORE_BINARY
+
+
+def describe_before() -> str:
+    """`<commit> (<path>)` of the before binary's checkout, for the report."""
+    try:
+        commit = subprocess.run(["git", "-C", str(BEFORE_ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        commit = ""
+    return f"{commit or 'unknown commit'} ({BEFORE_BINARY})"
 
 
 def require_tools(*names: str) -> None:
@@ -250,15 +280,19 @@ class Portier:
     """
 
     def __init__(self, work: Path, name: str = "portier", database: str | None = None,
-                 env: dict | None = None, environment: str = "production"):
+                 env: dict | None = None, environment: str = "production", binary: Path | None = None,
+                 root: Path | None = None):
         self.work = work
         self.name = name
+        # Another build (BEFORE_BINARY) runs with its own tree's Resources/ and Public/.
+        self.binary = binary or BINARY
+        self.root = root or ROOT
         self.run_dir = work / f"{name}-cwd"
         self.run_dir.mkdir(parents=True, exist_ok=True)
         for folder in ("Resources", "Public"):
             link = self.run_dir / folder
             if not link.exists():
-                link.symlink_to(ROOT / folder)
+                link.symlink_to(self.root / folder)
         self.database = database or str(work / f"{name}.sqlite")
         self.environment = environment
         self.extra_env = dict(env or {})
@@ -276,7 +310,9 @@ class Portier:
         variables["PORTIER_SMTP_URL"] = "smtp://127.0.0.1:9"   # discard port, closed: mail waits in the outbox
         variables["PORTIER_MAIL_DIR"] = str(self.work / "mail")
         variables["PORTIER_BASE_URL"] = f"http://127.0.0.1:{self.port}"
-        variables["PORTIER_SECRET_KEY"] = "YmVuY2htYXJrcy1vbmx5LXNlY3JldC1rZXktMzItYnl0ZXM="   # production requires one
+        # Production requires a secret key since the session-cookie work; older builds (e.g. 5591547)
+        # have no such setting and simply ignore the variable.
+        variables["PORTIER_SECRET_KEY"] = "YmVuY2htYXJrcy1vbmx5LXNlY3JldC1rZXktMzItYnl0ZXM="
         variables.update(self.extra_env)
         variables.update(extra or {})
         return variables
@@ -285,7 +321,7 @@ class Portier:
                 check: bool = True, extra_env: dict | None = None, binary: Path | None = None) -> str:
         """Runs an operator command of the same binary (or `binary`, e.g. BENCH_TOOL) against the
         same database."""
-        argv = [str(binary or BINARY), *args, "--env", environment or self.environment]
+        argv = [str(binary or self.binary), *args, "--env", environment or self.environment]
         result = subprocess.run(argv, cwd=self.run_dir, env=self.environment_variables(extra_env), input=stdin,
                                 capture_output=True, text=True, timeout=3600)
         if check and result.returncode != 0:
@@ -294,7 +330,7 @@ class Portier:
 
     def start(self, timeout: float = 180) -> "Portier":
         log = open(self.log_path, "ab")
-        argv = [str(BINARY), "serve", "--env", self.environment, "--hostname", "127.0.0.1", "--port", str(self.port)]
+        argv = [str(self.binary), "serve", "--env", self.environment, "--hostname", "127.0.0.1", "--port", str(self.port)]
         started = time.monotonic()
         self.process = subprocess.Popen(argv, cwd=self.run_dir, env=self.environment_variables(), stdout=log,
                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
