@@ -35,8 +35,8 @@ struct PasskeySection: Encodable {
                 added: DateTimeView(key.createdAt, format),
                 lastUsed: key.lastUsedAt.map { DateTimeView($0, format) },
                 isPossiblyCloned: key.isPossiblyCloned,
-                renamePath: SitePath.renamePasskey(id),
-                removePath: SitePath.removePasskey(id),
+                renamePath: SiteURL.passkey(.value(id), .rename).path,
+                removePath: SiteURL.passkey(.value(id), .remove).path,
                 renameError: problem?.rename,
                 removeError: problem?.remove
             )
