@@ -82,7 +82,7 @@ struct StaffCustomerSearchTests {
             let jose = try await Fixtures.customer(context.app, email: "jm@example.se", name: "José Müller", password: nil)
             let asa = try await Fixtures.customer(context.app, email: "ao@example.se", name: "Åsa Öberg", password: nil)
             let annaKarin = try await Fixtures.customer(context.app, email: "ak@example.se", name: "Anna-Karin Lind", password: nil)
-            func link(_ customer: Customer) -> String { "href=\"\(SitePath.staffCustomer(customer.id!))\"" }
+            func link(_ customer: Customer) -> String { "href=\"\(SiteURL.staffCustomer(.value(customer.id!)).path)\"" }
             let expectations: [(String, [Customer], [Customer])] = [
                 ("kund", [karin], [jose, asa, annaKarin]),
                 ("KUND", [karin], [jose]),
@@ -145,8 +145,8 @@ struct StaffCustomerSearchTests {
             func names(_ query: String) async throws -> [UUID] { try await search.search(query).matches.filter { $0.field == .name }.map(\.customerID) }
 
             // Staff edit.
-            try await browser.get(SitePath.staffCustomer(id))
-            let saved = try await browser.post(SitePath.staffCustomer(id, .contactDetails), [
+            try await browser.get(SiteURL.staffCustomer(.value(id)).path)
+            let saved = try await browser.post(SiteURL.staffCustomer(.value(id), .contactDetails).path, [
                 "name": "Karin Berg-Ström", "identity_number": "", "street_address": "Storgatan 1", "postal_code": "123 45",
                 "city": "Sundsvall", "country": "SE", "phone": "",
             ])
