@@ -113,8 +113,19 @@ public func configure(_ app: Application, services: PortierServices? = nil, metr
     app.asyncCommands.use(SecretCommand(), as: "secret")
     app.asyncCommands.use(DKIMCommand(), as: "dkim")
 
-    // Chat: this process's sockets (one instance; see ChatHub)
-    app.chatHub = InMemoryChatHub()
+    // Chat: SQLite serves one process, whose sockets are all in memory; on PostgreSQL several
+    // instances may share the database and pass chat events through LISTEN/NOTIFY (ChatHub).
+    switch configuration.database {
+    case .postgres(let url):
+        let hub = PostgresChatHub(
+            databases: app.databases, connection: try SQLPostgresConfiguration(url: url).coreConfiguration,
+            searchPath: configuration.postgresSearchPath, eventLoopGroup: app.eventLoopGroup, logger: app.logger
+        )
+        app.chatHub = hub
+        app.lifecycle.use(PostgresChatHubLifecycle(hub: hub))
+    case .sqlite, .sqliteInMemory:
+        app.chatHub = InMemoryChatHub()
+    }
     app.chatSocketLimiter = ChatSocketLimiter()
 
     // Routes

@@ -6,6 +6,7 @@ import Vapor
 /// at `/chatt/ws`, for clients and — with `?roll=personal` — the support staff.
 struct ChatController: RouteCollection {
     static let maximumFrameSize = 32 * 1024
+    static let pingSeconds: Int64 = 30
     /// New chats per client address: each one is a row, an audit event and a message to every
     /// staff socket, so it is reserved before any of that (like logins).
     static let startsPerAddress = ThrottlePolicy(freeFailures: 10, window: 60 * 60, baseDelay: 60, maxDelay: 15 * 60)
@@ -112,7 +113,9 @@ struct ChatController: RouteCollection {
             }
             role = .client(try chat.requireID())
         }
-        let clientKey = request.clientIP ?? "unknown"
+        // The client as the throttles count it: behind a trusted proxy the forwarded address,
+        // an IPv6 client by its /64.
+        let clientKey = request.clientThrottleKey
         let limiter = request.application.chatSocketLimiter
         guard limiter.claim(clientKey) else {
             try await request.audit(.chatSocketRefused, details: "too many sockets")
@@ -125,6 +128,9 @@ struct ChatController: RouteCollection {
         )
         return request.webSocket(maxFrameSize: .init(integerLiteral: Self.maximumFrameSize), onUpgrade: { _, socket in
             socket.onClose.whenComplete { _ in limiter.release(clientKey) }
+            // A peer that vanished without closing (no FIN, no close frame) misses a pong and
+            // the socket closes, freeing its place.
+            socket.pingInterval = .seconds(Self.pingSeconds)
             await session.run(on: socket, after: after)
         })
     }

@@ -10,6 +10,9 @@ struct ChatEvent: Sendable {
         /// The chat's status changed, or a new chat is waiting: the staff's queue and the client's
         /// state are sent again.
         case changed
+        /// Events may have been missed (the fan-out's PostgreSQL listener was away): every socket
+        /// sends its state again and the messages after the last one it sent.
+        case reconnected
     }
 
     let chatID: UUID
@@ -19,8 +22,8 @@ struct ChatEvent: Sendable {
 }
 
 /// Fans chat events out to the open sockets. One process (SQLite) keeps its sockets in memory
-/// (``InMemoryChatHub``); several instances on one PostgreSQL need an implementation that passes
-/// events through the database (LISTEN/NOTIFY) — not built yet, see README.
+/// (``InMemoryChatHub``); several instances on one PostgreSQL pass events through the database
+/// with LISTEN/NOTIFY (``PostgresChatHub``). `publish` is called after the change committed.
 protocol ChatHub: Sendable {
     func publish(_ event: ChatEvent)
     /// Calls `handler` with every event from now on, until ``unsubscribe(_:)``.

@@ -172,6 +172,8 @@ struct ChatService: Sendable {
         let clientName = chat.clientName
         return try await database.transactionTakingSQLiteWriteLock { database in
             let now = clock.now()
+            // Concurrent sends of one writer are counted one after another (ChatRateLock).
+            try await ChatRateLock.take(ChatRateLock.key(for: writer, chatID: chatID), now: now, on: database)
             let recent = ChatMessage.query(on: database).filter(\.$createdAt > now.addingTimeInterval(-Self.rateWindow))
             switch writer {
             case .client: recent.filter(\.$chat.$id == chatID).filter(\.$author == .client)

@@ -15,6 +15,9 @@ final class ChatSocketSession: Sendable {
     let role: Role
     let language: Language
     let origin: ChatService.AuditOrigin
+    /// The highest message id this socket has sent: where it catches up from when the fan-out
+    /// may have missed events (``ChatEvent/Kind/reconnected``).
+    private let lastSentID = NIOLockedValueBox<Int?>(nil)
 
     init(application: Application, role: Role, language: Language, origin: ChatService.AuditOrigin) {
         self.application = application
@@ -39,6 +42,7 @@ final class ChatSocketSession: Sendable {
     }
 
     func run(on socket: WebSocket, after lastID: Int?) async {
+        lastSentID.withLockedValue { $0 = lastID }
         let hub = application.chatHub
         let (inputs, continuation) = AsyncStream<Input>.makeStream(bufferingPolicy: .bufferingNewest(256))
         let subscription = hub.subscribe { event in continuation.yield(.event(event)) }
@@ -71,13 +75,13 @@ final class ChatSocketSession: Sendable {
         case .client(let chatID):
             try await sendState(chatID, to: socket)
             for message in try await service.messages(in: chatID, after: lastID) {
-                try await socket.send(ChatFrame.encode(try ChatFrame.Message(message)))
+                try await send(message, to: socket)
             }
         case .staff(let staff):
             try await sendQueue(staff, to: socket)
             for chat in try await service.activeChats(staffID: try staff.requireID()) {
                 for message in try await service.messages(in: try chat.requireID(), after: lastID) {
-                    try await socket.send(ChatFrame.encode(try ChatFrame.Message(message)))
+                    try await send(message, to: socket)
                 }
             }
         }
@@ -87,19 +91,31 @@ final class ChatSocketSession: Sendable {
         do {
             switch (role, event.kind) {
             case (.client(let chatID), .message(let frame)) where event.chatID == chatID:
-                try await socket.send(ChatFrame.encode(frame))
+                try await send(frame, to: socket)
             case (.client(let chatID), .changed) where event.chatID == chatID:
                 try await sendState(chatID, to: socket)
             case (.staff(let staff), .message(let frame)) where event.staffID != nil && event.staffID == staff.id:
-                try await socket.send(ChatFrame.encode(frame))
+                try await send(frame, to: socket)
             case (.staff(let staff), .changed):
                 try await sendQueue(staff, to: socket)
+            case (_, .reconnected):
+                // The page drops messages it has (by id); state and queue are sent again.
+                try await sendOpening(to: socket, after: lastSentID.withLockedValue { $0 })
             default:
                 break
             }
         } catch {
             application.logger.debug("chat socket delivery: \(String(reflecting: error))")
         }
+    }
+
+    private func send(_ message: ChatMessage, to socket: WebSocket) async throws {
+        try await send(try ChatFrame.Message(message), to: socket)
+    }
+
+    private func send(_ frame: ChatFrame.Message, to socket: WebSocket) async throws {
+        lastSentID.withLockedValue { $0 = max($0 ?? 0, frame.id) }
+        try await socket.send(ChatFrame.encode(frame))
     }
 
     private func sendState(_ chatID: UUID, to socket: WebSocket) async throws {
@@ -201,7 +217,7 @@ final class ChatSocketSession: Sendable {
                 try publish(note, chat: chat)
                 publishChange(chat)
                 for message in try await service.messages(in: chatID) where message.id != note.id {
-                    try await socket.send(ChatFrame.encode(try ChatFrame.Message(message)))
+                    try await send(message, to: socket)
                 }
             case .taken: await problem("taken", text("chat.error.taken"), to: socket)
             case .finished: await problem("finished", text("chat.error.finished"), to: socket)
@@ -231,7 +247,7 @@ final class ChatSocketSession: Sendable {
         switch outcome {
         case .posted(let message):
             do {
-                if echo { try await socket.send(ChatFrame.encode(try ChatFrame.Message(message))) }
+                if echo { try await send(message, to: socket) }
                 else { try publish(message, chat: chat) }
             } catch {
                 await problem("failed", text("chat.error.failed"), to: socket)
