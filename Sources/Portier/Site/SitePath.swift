@@ -65,6 +65,16 @@ enum SitePath: String, CaseIterable {
     case staffMembers = "personal/medarbetare"
     /// The staff member's own account: password, second factor, passkeys.
     case staffAccount = "personal/mitt-konto"
+    /// Mitt konto's password form.
+    case staffChangePassword = "personal/mitt-konto/losenord"
+    /// JSON: a staff member's new passkey (the browser's answer to the options).
+    case staffPasskeys = "personal/mitt-konto/losennycklar"
+    /// JSON: options for a staff member's `navigator.credentials.create()`.
+    case staffPasskeyOptions = "personal/mitt-konto/losennycklar/alternativ"
+    /// JSON: a staff sign-in with a passkey (the browser's answer to the options).
+    case staffPasskeyLogin = "personal/logga-in/losennyckel"
+    /// JSON: options for the staff login's `navigator.credentials.get()`.
+    case staffPasskeyLoginOptions = "personal/logga-in/losennyckel/alternativ"
     /// The first staff login's authenticator set-up.
     case staffEnrolment = "personal/logga-in/aktivera"
     /// A staff member's set-password link (`/personal/losenord/<token>`).
@@ -131,6 +141,9 @@ enum SitePath: String, CaseIterable {
     /// Renames or removes one passkey on Säkerhet.
     static func renamePasskey(_ id: UUID) -> String { SitePath.passkeys.path + "/" + id.uuidString.lowercased() + "/byt-namn" }
     static func removePasskey(_ id: UUID) -> String { SitePath.passkeys.path + "/" + id.uuidString.lowercased() + "/ta-bort" }
+    /// Renames or removes one of a staff member's passkeys on Mitt konto.
+    static func renameStaffPasskey(_ id: UUID) -> String { SitePath.staffPasskeys.path + "/" + id.uuidString.lowercased() + "/byt-namn" }
+    static func removeStaffPasskey(_ id: UUID) -> String { SitePath.staffPasskeys.path + "/" + id.uuidString.lowercased() + "/ta-bort" }
 
     /// The reset page for a raw link token.
     static func resetPassword(token: String) -> String {
@@ -253,6 +266,12 @@ struct SitePaths: Encodable {
     let staffFeedback = SitePath.staffFeedback.path
     let staffCustomers = SitePath.staffCustomers.path
     let staffNewCustomer = SitePath.staffNewCustomer.path
+    let staffAccount = SitePath.staffAccount.path
+    let staffChangePassword = SitePath.staffChangePassword.path
+    let staffPasskeys = SitePath.staffPasskeys.path
+    let staffPasskeyOptions = SitePath.staffPasskeyOptions.path
+    let staffPasskeyLogin = SitePath.staffPasskeyLogin.path
+    let staffPasskeyLoginOptions = SitePath.staffPasskeyLoginOptions.path
     let endImpersonation = SitePath.endImpersonation.path
 }
 
