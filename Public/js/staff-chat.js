@@ -58,7 +58,7 @@
     var heading = element("h3", "", entry.name + " ");
     if (entry.customer) {
       var link = element("a", "", strings.customer);
-      link.href = root.dataset.customerBase + entry.customer;
+      link.href = root.dataset.customerPage.replace(':id', encodeURIComponent(entry.customer));
       heading.appendChild(link);
     } else {
       heading.appendChild(element("span", "muted", strings.visitor + " " + entry.email));

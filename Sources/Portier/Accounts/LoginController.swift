@@ -5,9 +5,9 @@ import Vapor
 struct LoginController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         // The same page for every visitor without a session but for the form's CSRF token.
-        routes.get(SitePath.login.components, use: showLogin).sharedWithCSRFTokenHole()
-        routes.post(SitePath.login.components, use: login)
-        routes.post(SitePath.logout.components, use: logout)
+        routes.get(SitePath.login.pathComponents, use: showLogin).sharedWithCSRFTokenHole()
+        routes.post(SitePath.login.pathComponents, use: login)
+        routes.post(SitePath.logout.pathComponents, use: logout)
     }
 
     @Sendable
@@ -71,7 +71,7 @@ struct LoginController: RouteCollection {
         if let customerID {
             try await request.audit(.logout, customerID: customerID)
         }
-        let response = request.redirect(to: SitePath.login.path + "?notice=" + LoginNotice.loggedOut.rawValue, redirectType: .normal)
+        let response = request.redirect(to: SitePath.login.path(notice: LoginNotice.loggedOut), redirectType: .normal)
         manager.clearCookie(on: response)
         return response
     }

@@ -11,9 +11,9 @@ struct ChatController: RouteCollection {
     static let startsPerAddress = ThrottlePolicy(freeFailures: 10, window: 60 * 60, baseDelay: 60, maxDelay: 15 * 60)
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SitePath.chat.components, use: status)
-        routes.post(SitePath.chat.components, use: start)
-        routes.get(SitePath.chatSocket.components, use: socket)
+        routes.get(SitePath.chat.pathComponents, use: status)
+        routes.post(SitePath.chat.pathComponents, use: start)
+        routes.get(SitePath.chatSocket.pathComponents, use: socket)
     }
 
     struct StatusBody: Content {

@@ -57,7 +57,7 @@ struct AccountSettings {
         let now = self.now
         let token = services.random.makeToken(byteCount: 32)
         let link = CustomerAreaMails(catalogs: request.application.catalogs, configuration: services.configuration)
-            .absolute(SitePath.confirmEmail(token: token))
+            .absolute(SiteURL.confirmEmail(token: .value(token)).path)
         let mails = CustomerAreaMails(catalogs: request.application.catalogs, configuration: services.configuration)
         let mail = try mails.emailChangeLink(for: customer, newEmail: newEmail, link: link, validFor: EmailChangeToken.lifetime)
         let warning = try mails.emailChangeRequested(for: customer, newEmail: newEmail, at: now)

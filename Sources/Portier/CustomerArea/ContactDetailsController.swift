@@ -76,7 +76,8 @@ struct ConfirmEmailContext: PageContext {
     let layout: LayoutContext
     /// `confirm` (the button), `changed`, `invalid` or `taken`.
     let state: String
-    let token: String
+    /// Where the confirm button posts: this link's own page.
+    let formPath: String
     let newEmail: String
     let isLoggedIn: Bool
 }
@@ -86,13 +87,13 @@ struct ConfirmEmailContext: PageContext {
 /// (a GET shows a button; only the POST changes anything).
 struct ContactDetailsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SitePath.contactDetails.components, use: show)
-        routes.post(SitePath.contactDetails.components, use: saveDetails)
+        routes.get(SitePath.contactDetails.pathComponents, use: show)
+        routes.post(SitePath.contactDetails.pathComponents, use: saveDetails)
             .returning(to: "contact-details") { _ in SitePath.contactDetails.path }
-        routes.post(SitePath.changeEmail.components, use: requestEmailChange)
+        routes.post(SitePath.changeEmail.pathComponents, use: requestEmailChange)
             .returning(to: "contact-details") { _ in SitePath.contactDetails.path }
             .refusedWhileImpersonating()
-        routes.post(SitePath.changePassword.components, use: changePassword)
+        routes.post(SitePath.changePassword.pathComponents, use: changePassword)
             .returning(to: "contact-details") { _ in SitePath.contactDetails.path }
             .refusedWhileImpersonating()
     }
@@ -135,7 +136,7 @@ struct ContactDetailsController: RouteCollection {
             return try await render(request, authenticated, details: input, detailErrors: errors, status: .unprocessableEntity)
         case .success(let details):
             try await AccountSettings(request: request).updateContactDetails(details, of: authenticated.customer)
-            return request.redirect(to: AreaNotice.detailsSaved.path(SitePath.contactDetails.path), redirectType: .normal)
+            return request.redirect(to: SitePath.contactDetails.path(notice: AreaNotice.detailsSaved), redirectType: .normal)
         }
     }
 
@@ -163,7 +164,7 @@ struct ContactDetailsController: RouteCollection {
                 status: status
             )
         }
-        return request.redirect(to: AreaNotice.emailLinkSent.path(SitePath.contactDetails.path), redirectType: .normal)
+        return request.redirect(to: SitePath.contactDetails.path(notice: AreaNotice.emailLinkSent), redirectType: .normal)
     }
 
     // MARK: Password
@@ -192,7 +193,7 @@ struct ContactDetailsController: RouteCollection {
             let status: HTTPStatus = problems.byField[.currentPassword].map { if case .currentPasswordThrottled = $0 { true } else { false } } == true ? .tooManyRequests : .unprocessableEntity
             return try await render(request, authenticated, details: authenticated.customer.contactDetailsInput, password: password, status: status)
         }
-        return request.redirect(to: AreaNotice.passwordChanged.path(SitePath.contactDetails.path), redirectType: .normal)
+        return request.redirect(to: SitePath.contactDetails.path(notice: AreaNotice.passwordChanged), redirectType: .normal)
     }
 
     // MARK: Rendering

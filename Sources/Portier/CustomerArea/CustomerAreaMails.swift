@@ -63,7 +63,7 @@ struct CustomerAreaMails: Sendable {
     /// To the customer's registered address: the staff replied to a ticket.
     func ticketReply(for customer: Customer, ticket: Ticket, reply: TicketMessage) throws -> OutgoingMail {
         let language = customer.preferredLanguage
-        let link = absolute(SitePath.ticket(try ticket.requireID()))
+        let link = absolute(SiteURL.ticket(.value(try ticket.requireID())).path)
         let subject = Self.singleLine(ticket.subject)
         return try compose(
             to: try MailAddress(name: Self.displayName(customer.name), email: customer.email),

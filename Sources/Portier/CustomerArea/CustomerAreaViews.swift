@@ -65,7 +65,7 @@ struct ServiceView: Encodable {
     init(_ service: Service, _ format: AreaFormatter) throws {
         let id = try service.requireID()
         self.id = id.uuidString.lowercased()
-        path = SitePath.service(id)
+        path = SiteURL.service(.value(id)).path
         kind = service.kind.rawValue
         kindLabel = format.text(service.kind.catalogKey)
         domain = service.domain
@@ -98,7 +98,7 @@ struct InvoiceView: Encodable {
     init(_ invoice: Invoice, _ format: AreaFormatter) throws {
         let id = try invoice.requireID()
         self.id = id.uuidString.lowercased()
-        path = SitePath.invoice(id)
+        path = SiteURL.invoice(.value(id)).path
         number = String(invoice.number)
         issued = invoice.issuedOn.map { DayView($0, format) }
         due = invoice.dueOn.map { DayView($0, format) }
@@ -129,7 +129,7 @@ struct TicketView: Encodable {
     init(_ ticket: Ticket, _ format: AreaFormatter) throws {
         let id = try ticket.requireID()
         self.id = id.uuidString.lowercased()
-        path = SitePath.ticket(id)
+        path = SiteURL.ticket(.value(id)).path
         number = String(ticket.number)
         subject = ticket.subject
         department = ticket.department.rawValue
@@ -172,14 +172,12 @@ enum AreaNotice: String, CaseIterable {
     static func from(_ request: Request) -> AreaNotice? {
         request.query[String.self, at: "notice"].flatMap(AreaNotice.init(rawValue:))
     }
-
-    func path(_ base: String) -> String { base + "?notice=" + rawValue }
 }
 
 extension Request {
     /// The `:id` parameter as a UUID; anything else is a 404.
     func areaID() throws -> UUID {
-        guard let text = parameters.get("id"), let id = UUID(uuidString: text) else { throw CustomerAreaError.notFound }
+        guard let id = parameters.uuid(.id) else { throw CustomerAreaError.notFound }
         return id
     }
 }

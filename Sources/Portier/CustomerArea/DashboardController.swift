@@ -18,7 +18,7 @@ struct DashboardContext: PageContext {
 /// with the total due, and unresolved tickets with their last activity, each linking onward.
 struct DashboardController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SitePath.customerArea.components, use: show)
+        routes.get(SitePath.customerArea.pathComponents, use: show)
     }
 
     @Sendable

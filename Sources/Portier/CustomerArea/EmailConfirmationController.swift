@@ -4,14 +4,14 @@ import Vapor
 /// behind `CustomerGuard`: the link is often opened on another device, logged out.
 struct EmailConfirmationController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let confirm = routes.grouped(SitePath.confirmEmail.components).grouped(NoReferrerMiddleware())
-        confirm.get(":token", use: showConfirmation)
-        confirm.post(":token", use: confirmEmail)
+        let confirm = routes.grouped(NoReferrerMiddleware())
+        confirm.get(SiteURL.confirmEmail(token: .key).pathComponents, use: showConfirmation)
+        confirm.post(SiteURL.confirmEmail(token: .key).pathComponents, use: confirmEmail)
     }
 
     @Sendable
     func showConfirmation(request: Request) async throws -> Response {
-        let token = try request.parameters.require("token")
+        let token = try request.parameters.require(.token)
         guard let row = try await AccountSettings(request: request).usableEmailChangeToken(token) else {
             return try await renderConfirmation(request, state: "invalid", token: "", newEmail: "", status: .gone)
         }
@@ -20,11 +20,11 @@ struct EmailConfirmationController: RouteCollection {
 
     @Sendable
     func confirmEmail(request: Request) async throws -> Response {
-        let token = try request.parameters.require("token")
+        let token = try request.parameters.require(.token)
         switch try await AccountSettings(request: request).confirmEmailChange(token: token) {
         case .changed(let newEmail):
             if request.auth.has(AuthenticatedCustomer.self) {
-                return request.redirect(to: AreaNotice.emailChanged.path(SitePath.contactDetails.path), redirectType: .normal)
+                return request.redirect(to: SitePath.contactDetails.path(notice: AreaNotice.emailChanged), redirectType: .normal)
             }
             return try await renderConfirmation(request, state: "changed", token: "", newEmail: newEmail)
         case .invalidLink:
@@ -37,7 +37,7 @@ struct EmailConfirmationController: RouteCollection {
     private func renderConfirmation(_ request: Request, state: String, token: String, newEmail: String, status: HTTPStatus = .ok) async throws -> Response {
         let context = ConfirmEmailContext(
             layout: LayoutContext(request: request, titleKey: "area.confirm_email.title"),
-            state: state, token: token, newEmail: newEmail, isLoggedIn: request.auth.has(AuthenticatedCustomer.self)
+            state: state, formPath: SiteURL.confirmEmail(token: .value(token)).path, newEmail: newEmail, isLoggedIn: request.auth.has(AuthenticatedCustomer.self)
         )
         return try await request.renderPage("CustomerArea/confirm-email", context, status: status)
     }

@@ -75,8 +75,8 @@ struct InvoicesController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SitePath.invoices.components, use: list)
-        routes.get(SitePath.invoices.components + [":id"], use: show)
+        routes.get(SitePath.invoices.pathComponents, use: list)
+        routes.get(SiteURL.invoice(.key).pathComponents, use: show)
     }
 
     @Sendable

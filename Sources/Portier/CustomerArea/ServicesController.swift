@@ -21,8 +21,8 @@ struct ServiceContext: PageContext {
 /// Tjänster: the customer's web hosting plans, domains and e-mail packages.
 struct ServicesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SitePath.services.components, use: list)
-        routes.get(SitePath.services.components + [":id"], use: show)
+        routes.get(SitePath.services.pathComponents, use: list)
+        routes.get(SiteURL.service(.key).pathComponents, use: show)
     }
 
     @Sendable

@@ -51,13 +51,13 @@ struct TicketContext: PageContext {
 /// Support: the customer's tickets, a new ticket, and a ticket's thread with reply and close.
 struct TicketsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SitePath.support.components, use: list)
-        routes.get(SitePath.newTicket.components, use: showNew)
-        routes.post(SitePath.newTicket.components, use: create)
-        routes.get(SitePath.support.components + [":id"], use: show)
-        routes.post(SitePath.support.components + [":id", "svara"], use: reply)
+        routes.get(SitePath.support.pathComponents, use: list)
+        routes.get(SitePath.newTicket.pathComponents, use: showNew)
+        routes.post(SitePath.newTicket.pathComponents, use: create)
+        routes.get(SiteURL.ticket(.key).pathComponents, use: show)
+        routes.post(SiteURL.ticket(.key, .reply).pathComponents, use: reply)
             .returning(to: "ticket", Self.ticketPage(of:))
-        routes.post(SitePath.support.components + [":id", "stang"], use: close)
+        routes.post(SiteURL.ticket(.key, .close).pathComponents, use: close)
             .returning(to: "ticket", Self.ticketPage(of:))
     }
 
@@ -135,7 +135,7 @@ struct TicketsController: RouteCollection {
                 let errors = NewTicketContext.Errors(message: error.message(for: request))
                 return try await renderNew(request, customerID: customerID, draft: draft, errors: errors, status: error.status)
             }
-            return request.redirect(to: AreaNotice.ticketCreated.path(SitePath.ticket(try ticket.requireID())), redirectType: .normal)
+            return request.redirect(to: SiteURL.ticket(.value(try ticket.requireID())).path(notice: AreaNotice.ticketCreated), redirectType: .normal)
         }
     }
 
@@ -161,7 +161,7 @@ struct TicketsController: RouteCollection {
         } catch let error as CustomerAreaError {
             return try await renderTicket(request, ticket: ticket, notice: nil, reply: text, replyError: error.message(for: request), status: error.status)
         }
-        return request.redirect(to: AreaNotice.ticketReplied.path(SitePath.ticket(try ticket.requireID())), redirectType: .normal)
+        return request.redirect(to: SiteURL.ticket(.value(try ticket.requireID())).path(notice: AreaNotice.ticketReplied), redirectType: .normal)
     }
 
     @Sendable
@@ -170,13 +170,13 @@ struct TicketsController: RouteCollection {
         let ticket = try await Ticket.find(try request.areaID(), for: customerID, on: request.db).orNotFound()
         let desk = TicketDesk(database: request.db, services: request.portier, catalogs: request.application.catalogs)
         try await desk.close(ticket)
-        return request.redirect(to: AreaNotice.ticketClosed.path(SitePath.ticket(try ticket.requireID())), redirectType: .normal)
+        return request.redirect(to: SiteURL.ticket(.value(try ticket.requireID())).path(notice: AreaNotice.ticketClosed), redirectType: .normal)
     }
 
     /// `/kundavdelning/support/<id>` for a post to one of its forms.
     @Sendable
     static func ticketPage(of request: Request) -> String {
-        SitePath.support.path + "/" + (request.parameters.get("id") ?? "")
+        request.parameters.uuid(.id).map { SiteURL.ticket(.value($0)).path } ?? SitePath.support.path
     }
 
     private func renderNew(_ request: Request, customerID: UUID, draft: TicketDesk.Draft, errors: NewTicketContext.Errors, status: HTTPStatus = .ok) async throws -> Response {
@@ -230,8 +230,8 @@ struct TicketsController: RouteCollection {
             notice: notice.map { format.text($0.catalogKey) },
             reply: reply,
             replyError: replyError,
-            replyPath: SitePath.ticketReply(ticketID),
-            closePath: SitePath.ticketClose(ticketID)
+            replyPath: SiteURL.ticket(.value(ticketID), .reply).path,
+            closePath: SiteURL.ticket(.value(ticketID), .close).path
         )
         return try await request.renderPage("CustomerArea/ticket", context, status: status)
     }

@@ -7,6 +7,8 @@ struct GuideLibrary {
     let guides: [GuideSource]
 
     static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "webp", "svg"]
+    /// A category's folder of images, beside its guides; guides refer to them as `images/<file>`.
+    static let imagesFolder = "images"
 
     static func load(from root: String) throws -> GuideLibrary {
         let fileManager = FileManager.default
@@ -91,7 +93,7 @@ struct GuideLibrary {
                 guard !alt.trimmingCharacters(in: .whitespaces).isEmpty else {
                     throw GuideImportError(file: file, line: lineNumber, reason: "the image \(source) needs alt text: ![what it shows](\(source))")
                 }
-                guard source.hasPrefix("images/"), !source.contains(".."),
+                guard source.hasPrefix(imagesFolder + "/"), !source.contains(".."),
                       imageExtensions.contains((source as NSString).pathExtension.lowercased()) else {
                     throw GuideImportError(file: file, line: lineNumber, reason: "images must be files in this category's images/ folder, got \(source)")
                 }

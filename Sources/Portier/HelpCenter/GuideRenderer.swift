@@ -11,9 +11,10 @@ struct GuideRenderer {
 
     func render(_ source: GuideSource) -> Output {
         var html = MarkdownParser().html(from: source.markdown)
-        // Relative image paths point at the category's images folder, served under /hjalp/media.
-        let mediaBase = SitePath.helpMedia.path + "/\(source.language.rawValue)/\(source.categorySlug)/"
-        html = html.replacingOccurrences(of: "src=\"images/", with: "src=\"\(mediaBase)images/")
+        // Relative image paths (`images/…`) point at the category's images, served as `SiteURL.guideImage`.
+        let folder = GuideLibrary.imagesFolder + "/"
+        let served = SiteURL.guideImage(language: .value(source.language.rawValue), category: .value(source.categorySlug), file: .value("")).path
+        html = html.replacingOccurrences(of: "src=\"" + folder, with: "src=\"" + served)
         html = html.replacingOccurrences(of: "<img ", with: "<img loading=\"lazy\" ")
         let text = Self.plainText(fromHTML: html)
         let firstParagraph = html.components(separatedBy: "</p>").first.map(Self.plainText(fromHTML:)) ?? ""

@@ -124,7 +124,7 @@ final class GuideSearchEngine: Sendable {
             ))
             entries[id] = GuideEntry(
                 title: guide.title,
-                url: HelpCenterController.url(category: guide.category.slug, guide: guide.slug),
+                url: SiteURL.guide(category: .value(guide.category.slug), guide: .value(guide.slug)).path,
                 categoryTitle: guide.category.title,
                 bodyText: guide.bodyText,
                 language: language

@@ -7,20 +7,16 @@ struct HelpCenterController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         // Pages with nothing of the visitor's own: kept by `PageCache` for visitors without a
         // session (no CSRF token on them; their public forms are checked by origin instead).
-        routes.get(SitePath.help.components, use: showStart).sharedWithVisitorsWithoutSession()
-        routes.get(SitePath.helpSearch.components, use: search).sharedWithVisitorsWithoutSession()
-        routes.get(SitePath.helpSuggestions.components, use: suggestions).issuesNoCSRFToken()
-        routes.get(SitePath.helpMedia.components + [":language", ":category", "images", ":file"], use: media).issuesNoCSRFToken()
-        routes.get(SitePath.help.components + [":category"], use: showCategory).sharedWithVisitorsWithoutSession()
+        routes.get(SitePath.help.pathComponents, use: showStart).sharedWithVisitorsWithoutSession()
+        routes.get(SitePath.helpSearch.pathComponents, use: search).sharedWithVisitorsWithoutSession()
+        routes.get(SitePath.helpSuggestions.pathComponents, use: suggestions).issuesNoCSRFToken()
+        routes.get(SiteURL.guideImage(language: .key, category: .key, file: .key).pathComponents, use: media).issuesNoCSRFToken()
+        routes.get(SiteURL.helpCategory(.key).pathComponents, use: showCategory).sharedWithVisitorsWithoutSession()
         // A guide page is in the guide's language throughout (its address names the language).
-        routes.get(SitePath.help.components + [":category", ":guide"], use: showGuide)
+        routes.get(SiteURL.guide(category: .key, guide: .key).pathComponents, use: showGuide)
             .sharedWithVisitorsWithoutSession(languageFromAddress: true)
-        routes.post(SitePath.help.components + [":category", ":guide", "feedback"], use: feedback)
+        routes.post(SiteURL.guideFeedback(category: .key, guide: .key).pathComponents, use: feedback)
             .acceptsSameOriginWithoutToken()
-    }
-
-    static func url(category: String, guide: String? = nil) -> String {
-        SitePath.help.path + "/" + category + (guide.map { "/" + $0 } ?? "")
     }
 
     @Sendable
@@ -33,7 +29,7 @@ struct HelpCenterController: RouteCollection {
         var links: [CategoryLink] = []
         for category in categories {
             let count = try await Guide.published(on: request.db).filter(\.$category.$id == category.requireID()).count()
-            links.append(CategoryLink(title: category.title, description: category.description, url: Self.url(category: category.slug), guideCount: count))
+            links.append(CategoryLink(title: category.title, description: category.description, url: SiteURL.helpCategory(.value(category.slug)).path, guideCount: count))
         }
         let popular = try await Guide.published(on: request.db)
             .filter(\.$language == language.rawValue)
@@ -46,7 +42,7 @@ struct HelpCenterController: RouteCollection {
 
     @Sendable
     func showCategory(request: Request) async throws -> Response {
-        guard let category = try await HelpCategory.find(slug: try request.parameters.require("category"), on: request.db) else {
+        guard let category = try await HelpCategory.find(slug: try request.parameters.require(.category), on: request.db) else {
             throw Abort(.notFound)
         }
         let guides = try await Guide.published(on: request.db)
@@ -59,7 +55,7 @@ struct HelpCenterController: RouteCollection {
         let context = HelpCategoryContext(
             layout: layout,
             breadcrumbs: [Breadcrumb(title: request.localized("help.breadcrumb.home"), url: SitePath.help.path), Breadcrumb(title: category.title, url: nil)],
-            category: CategoryLink(title: category.title, description: category.description, url: Self.url(category: category.slug), guideCount: guides.count),
+            category: CategoryLink(title: category.title, description: category.description, url: SiteURL.helpCategory(.value(category.slug)).path, guideCount: guides.count),
             guides: guides.map(Self.link)
         )
         return try await request.renderPage("HelpCenter/category", context)
@@ -72,7 +68,7 @@ struct HelpCenterController: RouteCollection {
         let feedback = request.url.query == nil ? nil
             : request.query[String.self, at: "feedback"].flatMap { ["ja", "nej"].contains($0) ? $0 : nil }
         guard let guide = try await Guide.find(
-            category: try request.parameters.require("category"), slug: try request.parameters.require("guide"), on: request.db
+            category: try request.parameters.require(.category), slug: try request.parameters.require(.guide), on: request.db
         ) else {
             throw Abort(.notFound)
         }
@@ -86,7 +82,7 @@ struct HelpCenterController: RouteCollection {
 
     @Sendable
     func feedback(request: Request) async throws -> Response {
-        guard let guide = try await Guide.find(category: try request.parameters.require("category"), slug: try request.parameters.require("guide"), on: request.db) else {
+        guard let guide = try await Guide.find(category: try request.parameters.require(.category), slug: try request.parameters.require(.guide), on: request.db) else {
             throw Abort(.notFound)
         }
         let form = try request.content.decode(GuideFeedbackForm.self)
@@ -106,7 +102,7 @@ struct HelpCenterController: RouteCollection {
             guideID: try guide.requireID(), voter: voter, isHelpful: form.helpful == "ja",
             comment: comment?.isEmpty == false ? comment : nil, at: request.portier.clock.now()
         )
-        let response = request.redirect(to: Self.url(category: guide.category.slug, guide: guide.slug) + "?feedback=\(form.helpful)#feedback", redirectType: .normal)
+        let response = request.redirect(to: SiteURL.guide(category: .value(guide.category.slug), guide: .value(guide.slug)).path + "?feedback=\(form.helpful)#feedback", redirectType: .normal)
         response.cookies[GuideFeedback.voterCookie] = HTTPCookies.Value(
             string: voter, maxAge: 365 * 24 * 3600, path: SitePath.help.path,
             isSecure: request.portier.configuration.usesSecureCookies, isHTTPOnly: true, sameSite: .lax
@@ -166,7 +162,7 @@ struct HelpCenterController: RouteCollection {
 
     @Sendable
     func media(request: Request) async throws -> Response {
-        let parts = try ["language", "category", "file"].map { try request.parameters.require($0) }
+        let parts = try [PathKey.language, .category, .file].map { try request.parameters.require($0) }
         let file = parts[2]
         guard Language(rawValue: parts[0]) != nil,
               parts[1].range(of: #"^[a-z0-9-]+$"#, options: .regularExpression) != nil,
@@ -174,7 +170,7 @@ struct HelpCenterController: RouteCollection {
               GuideLibrary.imageExtensions.contains((file as NSString).pathExtension) else {
             throw Abort(.notFound)
         }
-        let path = GuideImporter.defaultRoot(request.application) + "\(parts[0])/\(parts[1])/images/\(file)"
+        let path = GuideImporter.defaultRoot(request.application) + "\(parts[0])/\(parts[1])/\(GuideLibrary.imagesFolder)/\(file)"
         guard FileManager.default.fileExists(atPath: path) else { throw Abort(.notFound) }
         let response = try await request.fileio.asyncStreamFile(at: path)
         response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=86400")
@@ -185,7 +181,7 @@ struct HelpCenterController: RouteCollection {
         let candidates = try await Guide.published(on: request.db).filter(\.$language == guide.language).with(\.$category).all()
         let translationURL = try await guide.translationSlug.asyncFlatMap { slug in
             try await Guide.published(on: request.db).filter(\.$slug == slug).with(\.$category).first()
-                .map { Self.url(category: $0.category.slug, guide: $0.slug) }
+                .map { SiteURL.guide(category: .value($0.category.slug), guide: .value($0.slug)).path }
         }
         var layout = LayoutContext(request: request, titleKey: "help.title")
         layout.title = guide.title
@@ -196,13 +192,13 @@ struct HelpCenterController: RouteCollection {
             layout: layout,
             breadcrumbs: [
                 Breadcrumb(title: request.localized("help.breadcrumb.home"), url: SitePath.help.path),
-                Breadcrumb(title: guide.category.title, url: Self.url(category: guide.category.slug)),
+                Breadcrumb(title: guide.category.title, url: SiteURL.helpCategory(.value(guide.category.slug)).path),
                 Breadcrumb(title: guide.title, url: nil),
             ],
             title: guide.title,
             bodyHTML: guide.bodyHTML,
             updatedOn: guide.updatedOn,
-            feedbackURL: Self.url(category: guide.category.slug, guide: guide.slug) + "/feedback",
+            feedbackURL: SiteURL.guideFeedback(category: .value(guide.category.slug), guide: .value(guide.slug)).path,
             related: RelatedGuides.select(for: guide, among: candidates).map(Self.link),
             feedback: feedback,
             translationURL: translationURL,
@@ -212,6 +208,6 @@ struct HelpCenterController: RouteCollection {
     }
 
     static func link(_ guide: Guide) -> GuideLink {
-        GuideLink(title: guide.title, url: url(category: guide.category.slug, guide: guide.slug), summary: guide.summary)
+        GuideLink(title: guide.title, url: SiteURL.guide(category: .value(guide.category.slug), guide: .value(guide.slug)).path, summary: guide.summary)
     }
 }

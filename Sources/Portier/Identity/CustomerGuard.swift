@@ -13,7 +13,7 @@ struct CustomerGuard: AsyncMiddleware {
             return request.redirect(to: SitePath.secondFactor.path)
         }
         if case .impersonationExpired(let customerID) = request.endedSession {
-            return request.redirect(to: SitePath.staffCustomer(customerID) + "?notice=" + StaffCustomerNotice.impersonationExpired.rawValue)
+            return request.redirect(to: SiteURL.staffCustomer(.value(customerID)).path(notice: StaffCustomerNotice.impersonationExpired))
         }
         let notice: LoginNotice? = request.endedSession == .expired ? .sessionExpired : nil
         return request.redirect(to: SitePath.login(next: request.returnPage, notice: notice))

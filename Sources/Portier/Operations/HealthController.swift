@@ -23,8 +23,8 @@ struct HealthController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SitePath.health.components, use: health).issuesNoCSRFToken()
-        routes.get(SitePath.readiness.components, use: readiness).issuesNoCSRFToken()
+        routes.get(SitePath.health.pathComponents, use: health).issuesNoCSRFToken()
+        routes.get(SitePath.readiness.pathComponents, use: readiness).issuesNoCSRFToken()
     }
 
     @Sendable

@@ -6,7 +6,7 @@ import Vapor
 /// `Authorization: Bearer $PORTIER_METRICS_TOKEN`. Anyone else gets 404, as if there were none.
 struct MetricsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SitePath.metrics.components, use: metrics).issuesNoCSRFToken()
+        routes.get(SitePath.metrics.pathComponents, use: metrics).issuesNoCSRFToken()
     }
 
     @Sendable

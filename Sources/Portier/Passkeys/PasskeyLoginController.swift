@@ -15,8 +15,8 @@ struct PasskeyLoginController: RouteCollection {
     static let loginPolicy = ThrottlePolicy.loginPerAddress
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.post(SitePath.passkeyLoginOptions.components, use: options)
-        routes.post(SitePath.passkeyLogin.components, use: login)
+        routes.post(SitePath.passkeyLoginOptions.pathComponents, use: options)
+        routes.post(SitePath.passkeyLogin.pathComponents, use: login)
     }
 
     static func throttleKey(_ request: Request, _ purpose: String) -> String {

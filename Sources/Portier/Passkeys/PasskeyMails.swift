@@ -25,7 +25,7 @@ struct PasskeyMails: Sendable {
             name: customer.name, language: language,
             subjectKey: key + ".subject",
             paragraphs: [catalogs.string(key + ".intro", language: language, arguments: [when, keyName])],
-            action: (label: base.text("security.mail.button", language), url: base.absolute(SitePath.security.path + "#losennycklar")),
+            action: (label: base.text("security.mail.button", language), url: base.absolute(SitePath.security.path(section: .passkeys))),
             closing: [base.text("security.mail.not_you", language, configuration.contactEmail, configuration.contactPhone)]
         )
     }

@@ -38,11 +38,11 @@ struct PasskeySection: Encodable {
         let existsMessageKey: String
 
         static let customer = Paths(
-            options: .passkeyOptions, finish: .passkeys, rename: { SitePath.renamePasskey($0) }, remove: { SitePath.removePasskey($0) },
+            options: .passkeyOptions, finish: .passkeys, rename: { SiteURL.passkey(.value($0), .rename).path }, remove: { SiteURL.passkey(.value($0), .remove).path },
             existsMessageKey: "passkeys.js.exists"
         )
         static let staff = Paths(
-            options: .staffPasskeyOptions, finish: .staffPasskeys, rename: { SitePath.renameStaffPasskey($0) }, remove: { SitePath.removeStaffPasskey($0) },
+            options: .staffPasskeyOptions, finish: .staffPasskeys, rename: { SiteURL.staffPasskey(.value($0), .rename).path }, remove: { SiteURL.staffPasskey(.value($0), .remove).path },
             existsMessageKey: "staff.passkeys.js.exists"
         )
     }

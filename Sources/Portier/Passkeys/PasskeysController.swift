@@ -12,10 +12,10 @@ struct PasskeysController: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         let back: @Sendable (Request) -> String = { _ in SitePath.security.path }
-        routes.post(SitePath.passkeyOptions.components, use: registrationOptions).returning(to: "security", back).refusedWhileImpersonating()
-        routes.post(SitePath.passkeys.components, use: register).returning(to: "security", back).refusedWhileImpersonating()
-        routes.post(SitePath.passkeys.components + [":id", "byt-namn"], use: rename).returning(to: "security", back).refusedWhileImpersonating()
-        routes.post(SitePath.passkeys.components + [":id", "ta-bort"], use: remove).returning(to: "security", back).refusedWhileImpersonating()
+        routes.post(SitePath.passkeyOptions.pathComponents, use: registrationOptions).returning(to: "security", back).refusedWhileImpersonating()
+        routes.post(SitePath.passkeys.pathComponents, use: register).returning(to: "security", back).refusedWhileImpersonating()
+        routes.post(SiteURL.passkey(.key, .rename).pathComponents, use: rename).returning(to: "security", back).refusedWhileImpersonating()
+        routes.post(SiteURL.passkey(.key, .remove).pathComponents, use: remove).returning(to: "security", back).refusedWhileImpersonating()
     }
 
     static func isFresh(_ session: AuthSession, now: Date) -> Bool {
@@ -67,7 +67,7 @@ struct PasskeysController: RouteCollection {
                 try await Outbox.enqueue(mail, on: database, now: now)
                 try await event.create(on: database)
             }
-            return try request.passkeyJSON(PasskeyAnswer(redirect: AreaNotice.passkeyAdded.path(SitePath.security.path) + "#losennycklar"))
+            return try request.passkeyJSON(PasskeyAnswer(redirect: SitePath.security.path(notice: AreaNotice.passkeyAdded, section: .passkeys)))
         } catch let error as PasskeyError {
             request.logger.notice("passkey registration refused", metadata: ["reason": .string(error.reason)])
             return try request.passkeyRefusal(error.catalogKey, status: error == .malformedRequest ? .badRequest : .unprocessableEntity)
@@ -96,7 +96,7 @@ struct PasskeysController: RouteCollection {
             try await key.update(on: database)
             try await event.create(on: database)
         }
-        return request.redirect(to: AreaNotice.passkeyRenamed.path(SitePath.security.path) + "#losennycklar", redirectType: .normal)
+        return request.redirect(to: SitePath.security.path(notice: AreaNotice.passkeyRenamed, section: .passkeys), redirectType: .normal)
     }
 
     @Sendable
@@ -118,7 +118,7 @@ struct PasskeysController: RouteCollection {
             try await key.delete(on: database)
             try await event.create(on: database)
         }
-        return request.redirect(to: AreaNotice.passkeyRemoved.path(SitePath.security.path) + "#losennycklar", redirectType: .normal)
+        return request.redirect(to: SitePath.security.path(notice: AreaNotice.passkeyRemoved, section: .passkeys), redirectType: .normal)
     }
 
     /// The `:id` key of the logged-in customer; any other id is a 404.

@@ -10,8 +10,8 @@ import Vapor
 /// Throttled per client address before the check, on keys apart from the customers'.
 struct StaffPasskeyLoginController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.post(SitePath.staffPasskeyLoginOptions.components, use: options)
-        routes.post(SitePath.staffPasskeyLogin.components, use: login)
+        routes.post(SitePath.staffPasskeyLoginOptions.pathComponents, use: options)
+        routes.post(SitePath.staffPasskeyLogin.pathComponents, use: login)
     }
 
     static func throttleKey(_ request: Request, _ purpose: String) -> String {

@@ -11,10 +11,10 @@ import Vapor
 struct StaffPasskeysController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let back: @Sendable (Request) -> String = { _ in SitePath.staffAccount.path }
-        routes.post(SitePath.staffPasskeyOptions.components, use: registrationOptions).returning(to: "staff-account", back)
-        routes.post(SitePath.staffPasskeys.components, use: register).returning(to: "staff-account", back)
-        routes.post(SitePath.staffPasskeys.components + [":id", "byt-namn"], use: rename).returning(to: "staff-account", back)
-        routes.post(SitePath.staffPasskeys.components + [":id", "ta-bort"], use: remove).returning(to: "staff-account", back)
+        routes.post(SitePath.staffPasskeyOptions.pathComponents, use: registrationOptions).returning(to: "staff-account", back)
+        routes.post(SitePath.staffPasskeys.pathComponents, use: register).returning(to: "staff-account", back)
+        routes.post(SiteURL.staffPasskey(.key, .rename).pathComponents, use: rename).returning(to: "staff-account", back)
+        routes.post(SiteURL.staffPasskey(.key, .remove).pathComponents, use: remove).returning(to: "staff-account", back)
     }
 
     // MARK: Adding
@@ -109,7 +109,7 @@ struct StaffPasskeysController: RouteCollection {
 
     /// The `:id` key of the logged-in staff member; any other id (a colleague's, a customer's) is a 404.
     private func ownKey(_ request: Request, _ member: StaffMember) async throws -> PasskeyCredential {
-        guard let id = request.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw Abort(.notFound) }
+        guard let id = request.parameters.uuid(.id) else { throw Abort(.notFound) }
         do {
             return try await request.passkeys.key(id, of: .staff(try member.requireID()), on: request.db)
         } catch PasskeyError.notFound {

@@ -5,11 +5,11 @@ import Vapor
 /// (`/aterstall-losenord/:token`).
 struct RecoveryController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SitePath.forgotPassword.components, use: showRequestForm).sharedWithCSRFTokenHole()
-        routes.post(SitePath.forgotPassword.components, use: requestLink)
-        let reset = routes.grouped(SitePath.resetPassword.components).grouped(NoReferrerMiddleware())
-        reset.get(":token", use: showResetForm)
-        reset.post(":token", use: resetPassword)
+        routes.get(SitePath.forgotPassword.pathComponents, use: showRequestForm).sharedWithCSRFTokenHole()
+        routes.post(SitePath.forgotPassword.pathComponents, use: requestLink)
+        let reset = routes.grouped(NoReferrerMiddleware())
+        reset.get(SiteURL.resetPassword(token: .key).pathComponents, use: showResetForm)
+        reset.post(SiteURL.resetPassword(token: .key).pathComponents, use: resetPassword)
     }
 
     @Sendable
@@ -51,7 +51,7 @@ struct RecoveryController: RouteCollection {
 
     @Sendable
     func showResetForm(request: Request) async throws -> Response {
-        let token = try request.parameters.require("token")
+        let token = try request.parameters.require(.token)
         guard let row = try await PasswordResetService(request: request).usableToken(token) else {
             return try await renderInvalidLink(request)
         }
@@ -60,12 +60,12 @@ struct RecoveryController: RouteCollection {
 
     @Sendable
     func resetPassword(request: Request) async throws -> Response {
-        let token = try request.parameters.require("token")
+        let token = try request.parameters.require(.token)
         let form = try request.content.decode(ResetPasswordForm.self)
         let service = PasswordResetService(request: request)
         switch try await service.reset(token: token, password: form.password ?? "", confirmation: form.password_confirmation ?? "") {
         case .changed:
-            return request.redirect(to: SitePath.login.path + "?notice=" + LoginNotice.passwordChanged.rawValue, redirectType: .normal)
+            return request.redirect(to: SitePath.login.path(notice: LoginNotice.passwordChanged), redirectType: .normal)
         case .invalidLink:
             return try await renderInvalidLink(request)
         case .rejected(let problems):
@@ -92,7 +92,7 @@ struct RecoveryController: RouteCollection {
         let hasTwoStep = try await request.twoStep.isEnabled(for: .customer(try row.customer.requireID()), on: request.db)
         let context = ResetPasswordContext(
             layout: LayoutContext(request: request, titleKey: isInitial ? "reset.title_initial" : "reset.title"),
-            token: token,
+            formPath: SiteURL.resetPassword(token: .value(token)).path,
             email: row.customer.email,
             isInitialPassword: isInitial,
             problems: problems.map { request.localized($0.rawValue) },

@@ -18,7 +18,8 @@ struct ResetLinkSentContext: PageContext {
 
 struct ResetPasswordContext: PageContext {
     let layout: LayoutContext
-    let token: String
+    /// Where the form posts: this link's own page.
+    let formPath: String
     let email: String
     let isInitialPassword: Bool
     let problems: [String]

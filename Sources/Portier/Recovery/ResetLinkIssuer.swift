@@ -24,6 +24,6 @@ struct ResetLinkIssuer {
     func link(for token: String) -> String {
         var base = services.configuration.baseURL.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
-        return base + SitePath.resetPassword(token: token)
+        return base + SiteURL.resetPassword(token: .value(token)).path
     }
 }

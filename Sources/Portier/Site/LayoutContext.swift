@@ -16,7 +16,8 @@ struct LayoutContext: Encodable {
     let currentPath: String
     /// Where the language switch returns to: this page, unless the page has a language of its own.
     var languageSwitchPath: String
-    let paths = SitePaths()
+    /// Every fixed path by name: `#(paths.login)`.
+    let paths = SitePath.templateValues
     let webmailURL: String?
     let controlPanelURL: String?
     let contactEmail: String

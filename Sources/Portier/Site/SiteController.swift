@@ -8,9 +8,9 @@ struct SimplePageContext: PageContext {
 struct SiteController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(use: home).sharedWithVisitorsWithoutSession()
-        routes.get(SitePath.contact.components, use: contact).sharedWithVisitorsWithoutSession()
+        routes.get(SitePath.contact.pathComponents, use: contact).sharedWithVisitorsWithoutSession()
         // In the footer of pages that carry no CSRF token (guide pages, shared by caches).
-        routes.post(SitePath.language.components, use: switchLanguage).acceptsSameOriginWithoutToken()
+        routes.post(SitePath.language.pathComponents, use: switchLanguage).acceptsSameOriginWithoutToken()
     }
 
     @Sendable

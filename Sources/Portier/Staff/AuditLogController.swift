@@ -7,7 +7,7 @@ import Vapor
 /// the query string, so a filtered view is a link an admin can keep.
 struct AuditLogController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SitePath.staffAuditLog.components, use: show)
+        routes.get(SitePath.staffAuditLog.pathComponents, use: show)
     }
 
     @Sendable

@@ -6,8 +6,9 @@ import SQLKit
 /// searched, each an index range read (see `UpdateCustomerAddNumberAndSearchKeys`):
 /// - digits only (`10042`, `#10042`): the customer number and the invoice number, exactly;
 /// - with an `@`: the beginning of the e-mail address;
-/// - anything else: the beginning of the name, of the e-mail address and (without spaces) of a
-///   service's domain name.
+/// - anything else: the beginning of any word of the name ("kund", "kar" and "karin ku" find
+///   "Karin Kund"; compared folded, see `CustomerNameWords.key`), of the e-mail address and
+///   (without spaces) of a service's domain name.
 /// Results are ordered by the matched text, then the customer id, and paged by that key (keyset
 /// paging: the next page starts after the last row shown, no OFFSET). Each kind is read from its
 /// own index in that order, at most one page + 1 rows each, and the kinds are merged here. A
@@ -54,7 +55,8 @@ struct CustomerSearch {
     struct Match: Equatable, Sendable {
         let customerID: UUID
         let field: Field
-        /// The text that matched (the lower-cased name, the address, the domain, the number).
+        /// The text that matched (the folded name from the matching word on, the address, the
+        /// domain, the number).
         let key: String
     }
 
@@ -87,12 +89,15 @@ struct CustomerSearch {
         }
         var found: [Match] = []
         let limit = pageSize + 1
-        if !query.contains("@") {
-            found += try await prefixMatches(sql, field: .name, query: query, after: cursor, limit: limit)
+        // The name's words are compared folded (`CustomerNameWords.key`); an address never is a name.
+        let nameQuery = query.contains("@") ? "" : CustomerNameWords.key(query)
+        let names: NameExclusion? = nameQuery.isEmpty ? nil : NameExclusion(query: nameQuery)
+        if let names {
+            found += try await prefixMatches(sql, field: .name, query: nameQuery, after: cursor, limit: limit, names: nil)
         }
-        found += try await prefixMatches(sql, field: .email, query: query, after: cursor, limit: limit)
+        found += try await prefixMatches(sql, field: .email, query: query, after: cursor, limit: limit, names: names)
         if !query.contains("@"), !query.contains(" ") {
-            found += try await prefixMatches(sql, field: .domain, query: query, after: cursor, limit: limit)
+            found += try await prefixMatches(sql, field: .domain, query: query, after: cursor, limit: limit, names: names)
         }
         let ordered = found.sorted { ($0.key, $0.customerID.uuidString) < ($1.key, $1.customerID.uuidString) }
         let page = Array(ordered.prefix(pageSize))
@@ -113,23 +118,47 @@ struct CustomerSearch {
         return Page(matches: matches, next: nil)
     }
 
+    /// Customers listed by a word of their name, left out of the e-mail and domain kinds.
+    private struct NameExclusion {
+        let query: String
+    }
+
+    /// `[query, query + U+10FFFF)`: exactly the keys that start with `query` (byte-wise order).
+    private static func upperBound(_ query: String) -> String { query + "\u{10FFFF}" }
+
     /// One kind of prefix match, read in key order from its index.
-    private func prefixMatches(_ sql: any SQLDatabase, field: Field, query: String, after cursor: Cursor?, limit: Int) async throws -> [Match] {
+    private func prefixMatches(
+        _ sql: any SQLDatabase, field: Field, query: String, after cursor: Cursor?, limit: Int, names: NameExclusion?
+    ) async throws -> [Match] {
         let collate = Self.collation(sql)
-        // A customer is listed under the first kind that matches: name, then e-mail, then domain.
-        let (table, idColumn, keyExpression, distinct, excluded): (String, String, String, String, [String]) = switch field {
-        case .name: ("customers", "id", "name_key", "", [])
-        case .email: ("customers", "id", "email", "", ["name_key"])
-        default: ("services JOIN customers ON customers.id = services.customer_id", "customer_id", "lower(domain)", "DISTINCT ", ["name_key", "email"])
+        // A customer is listed under the first kind that matches: name, then e-mail, then domain;
+        // and by name only once, under the first of its words that matches.
+        let (table, idColumn, keyExpression, distinct): (String, String, String, String) = switch field {
+        case .name: ("customer_name_words AS w", "w.customer_id", "w.word_key", "")
+        case .email: ("customers", "customers.id", "customers.email", "")
+        default: ("services JOIN customers ON customers.id = services.customer_id", "services.customer_id", "lower(services.domain)", "DISTINCT ")
         }
         let key = keyExpression + collate
-        let upper = query + "\u{10FFFF}"
+        let upper = Self.upperBound(query)
         var statement: SQLQueryString = "SELECT \(unsafeRaw: distinct)\(unsafeRaw: key) AS k, \(unsafeRaw: idColumn) AS customer_id FROM \(unsafeRaw: table) WHERE "
-        for column in excluded {
-            let other = "COALESCE(customers.\(column), '')" + collate
-            statement.appendLiteral("NOT (\(other) >= ")
+        if field == .name {
+            // Not when an earlier word of the same name matches too (a probe of the primary key).
+            statement.appendLiteral("NOT EXISTS (SELECT 1 FROM customer_name_words AS o WHERE o.customer_id = w.customer_id AND o.word_key\(collate) >= ")
             statement.appendInterpolation(bind: query)
-            statement.appendLiteral(" AND \(other) < ")
+            statement.appendLiteral(" AND o.word_key\(collate) < w.word_key\(collate)) AND ")
+        }
+        if let names {
+            statement.appendLiteral("NOT EXISTS (SELECT 1 FROM customer_name_words AS o WHERE o.customer_id = customers.id AND o.word_key\(collate) >= ")
+            statement.appendInterpolation(bind: names.query)
+            statement.appendLiteral(" AND o.word_key\(collate) < ")
+            statement.appendInterpolation(bind: Self.upperBound(names.query))
+            statement.appendLiteral(") AND ")
+        }
+        if field == .domain {
+            let email = "customers.email" + collate
+            statement.appendLiteral("NOT (\(email) >= ")
+            statement.appendInterpolation(bind: query)
+            statement.appendLiteral(" AND \(email) < ")
             statement.appendInterpolation(bind: upper)
             statement.appendLiteral(") AND ")
         }

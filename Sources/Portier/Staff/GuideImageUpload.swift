@@ -69,7 +69,7 @@ struct GuideImageUpload: Sendable {
         guard Language(rawValue: language) != nil, categorySlug.range(of: #"^[a-z0-9]+(-[a-z0-9]+)*$"#, options: .regularExpression) != nil else {
             throw Failure.missing
         }
-        let folder = libraryRoot + language + "/" + categorySlug + "/images/"
+        let folder = libraryRoot + language + "/" + categorySlug + "/" + GuideLibrary.imagesFolder + "/"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let base = Self.baseName(from: originalName)
         for attempt in 1...1000 {
@@ -86,7 +86,7 @@ struct GuideImageUpload: Sendable {
                 try? FileManager.default.removeItem(atPath: folder + name)
                 throw Failure.missing
             }
-            return "images/" + name
+            return GuideLibrary.imagesFolder + "/" + name
         }
         throw Failure.missing
     }

@@ -7,8 +7,8 @@ import Vapor
 struct StaffAccountController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let back: @Sendable (Request) -> String = { _ in SitePath.staffAccount.path }
-        routes.get(SitePath.staffAccount.components, use: show)
-        routes.post(SitePath.staffChangePassword.components, use: changePassword).returning(to: "staff-account", back)
+        routes.get(SitePath.staffAccount.pathComponents, use: show)
+        routes.post(SitePath.staffChangePassword.pathComponents, use: changePassword).returning(to: "staff-account", back)
     }
 
     @Sendable
@@ -90,7 +90,6 @@ enum StaffAccountNotice: String {
     var catalogKey: String { "staff.account.notice." + rawValue.replacingOccurrences(of: "-", with: "_") }
     /// Mitt konto with this notice (the passkey ones at the "Lösennycklar" section).
     var path: String {
-        let page = SitePath.staffAccount.path + "?notice=" + rawValue
-        return self == .passwordChanged ? page : page + "#losennycklar"
+        self == .passwordChanged ? SitePath.staffAccount.path(notice: self) : SitePath.staffAccount.path(notice: self, section: .passkeys)
     }
 }

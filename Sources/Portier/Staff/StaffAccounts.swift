@@ -85,7 +85,7 @@ struct StaffAccounts {
     func link(for token: String) -> String {
         var base = services.configuration.baseURL.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
-        return base + SitePath.staffSetPassword(token: token)
+        return base + SiteURL.staffSetPassword(token: .value(token)).path
     }
 
     /// Disables or enables a member; disabling ends their sessions at once.

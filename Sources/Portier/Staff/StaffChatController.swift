@@ -19,7 +19,8 @@ struct StaffChatContext: StaffPageContext {
     let mine: [Entry]
     let socketPath: String
     let availabilityPath: String
-    let customerBasePath: String
+    /// A customer's page in `/personal`, `:id` standing for the customer.
+    let customerPagePattern: String
 }
 
 /// `/personal/chatt`: the support staff's side of the chat. The page lists waiting chats and
@@ -27,8 +28,8 @@ struct StaffChatContext: StaffPageContext {
 /// over the chat socket (Public/js/staff-chat.js).
 struct StaffChatController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SitePath.staffChat.components, use: show)
-        routes.post(SitePath.staffChatAvailability.components, use: setAvailability)
+        routes.get(SitePath.staffChat.pathComponents, use: show)
+        routes.post(SitePath.staffChatAvailability.pathComponents, use: setAvailability)
     }
 
     @Sendable
@@ -40,7 +41,7 @@ struct StaffChatController: RouteCollection {
         let now = request.portier.clock.now()
         func entry(_ chat: Chat) throws -> StaffChatContext.Entry {
             .init(chat: try chat.requireID(), name: chat.clientName, email: chat.clientEmail,
-                  customerPath: chat.$customer.id.map(SitePath.staffCustomer), waitedMinutes: Int(chat.waitingTime(now: now) / 60))
+                  customerPath: chat.$customer.id.map { SiteURL.staffCustomer(.value($0)).path }, waitedMinutes: Int(chat.waitingTime(now: now) / 60))
         }
         let waiting = try await service.waitingChats()
         let context = StaffChatContext(
@@ -53,7 +54,7 @@ struct StaffChatController: RouteCollection {
             mine: try await service.activeChats(staffID: staffID).map(entry),
             socketPath: SitePath.chatSocket.path + "?roll=personal",
             availabilityPath: SitePath.staffChatAvailability.path,
-            customerBasePath: SitePath.staffCustomers.path + "/"
+            customerPagePattern: SiteURL.staffCustomer(.key).path
         )
         return try await request.renderPage("Staff/chat", context)
     }

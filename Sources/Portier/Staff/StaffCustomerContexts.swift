@@ -21,7 +21,7 @@ enum StaffCustomerNotice: String, CaseIterable, Sendable {
         request.query[String.self, at: "notice"].flatMap(StaffCustomerNotice.init(rawValue:))
     }
 
-    func path(_ customerID: UUID) -> String { SitePath.staffCustomer(customerID) + "?notice=" + rawValue }
+    func path(_ customerID: UUID) -> String { SiteURL.staffCustomer(.value(customerID)).path(notice: self) }
 }
 
 /// `/personal/kunder`: the search form and a page of results.
@@ -149,13 +149,13 @@ struct StaffCustomerPageContext: StaffPageContext {
         let impersonate: String
 
         init(_ id: UUID) {
-            contactDetails = SitePath.staffCustomer(id, .contactDetails)
-            sendPasswordReset = SitePath.staffCustomer(id, .sendPasswordReset)
-            endSessions = SitePath.staffCustomer(id, .endSessions)
-            disableLogin = SitePath.staffCustomer(id, .disableLogin)
-            enableLogin = SitePath.staffCustomer(id, .enableLogin)
-            disableTwoStep = SitePath.staffCustomer(id, .disableTwoStep)
-            impersonate = SitePath.staffCustomer(id, .impersonate)
+            contactDetails = SiteURL.staffCustomer(.value(id), .contactDetails).path
+            sendPasswordReset = SiteURL.staffCustomer(.value(id), .sendPasswordReset).path
+            endSessions = SiteURL.staffCustomer(.value(id), .endSessions).path
+            disableLogin = SiteURL.staffCustomer(.value(id), .disableLogin).path
+            enableLogin = SiteURL.staffCustomer(.value(id), .enableLogin).path
+            disableTwoStep = SiteURL.staffCustomer(.value(id), .disableTwoStep).path
+            impersonate = SiteURL.staffCustomer(.value(id), .impersonate).path
         }
     }
 }

@@ -45,7 +45,7 @@ extension StaffCustomersController {
 /// the customer's page in `/personal` (the staff session was never touched).
 struct ImpersonationEndController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.post(SitePath.endImpersonation.components, use: end)
+        routes.post(SitePath.endImpersonation.pathComponents, use: end)
     }
 
     @Sendable
@@ -57,7 +57,7 @@ struct ImpersonationEndController: RouteCollection {
         let manager = SessionManager(request: request)
         try await manager.endCurrent(.customer)
         try await request.audit(.impersonationEnded, customerID: customerID, staffID: staffID, email: authenticated.customer.email, details: "ended")
-        let response = request.redirect(to: StaffCustomerNotice.impersonationEnded.path(customerID), redirectType: .normal)
+        let response = request.redirect(to: SiteURL.staffCustomer(.value(customerID)).path(notice: StaffCustomerNotice.impersonationEnded), redirectType: .normal)
         manager.clearCookie(.customer, on: response)
         return response
     }

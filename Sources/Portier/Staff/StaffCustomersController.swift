@@ -9,21 +9,21 @@ struct StaffCustomersController: RouteCollection {
     static let maximumReasonLength = 500
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SitePath.staffCustomers.components, use: search)
-        routes.get(SitePath.staffNewCustomer.components, use: showNewCustomer)
-        routes.post(SitePath.staffNewCustomer.components, use: createCustomer)
+        routes.get(SitePath.staffCustomers.pathComponents, use: search)
+        routes.get(SitePath.staffNewCustomer.pathComponents, use: showNewCustomer)
+        routes.post(SitePath.staffNewCustomer.pathComponents, use: createCustomer)
             .returning(to: "staff-new-customer") { _ in SitePath.staffNewCustomer.path }
-        routes.get(SitePath.staffCustomers.components + [":id"], use: show)
+        routes.get(SiteURL.staffCustomer(.key).pathComponents, use: show)
         let back: @Sendable (Request) -> String = { request in
-            request.parameters.get("id").flatMap(UUID.init(uuidString:)).map(SitePath.staffCustomer) ?? SitePath.staffCustomers.path
+            request.parameters.uuid(.id).map { SiteURL.staffCustomer(.value($0)).path } ?? SitePath.staffCustomers.path
         }
-        routes.post(StaffCustomerAction.contactDetails.components, use: saveContactDetails).returning(to: "staff-customer", back)
-        routes.post(StaffCustomerAction.sendPasswordReset.components, use: sendPasswordReset).returning(to: "staff-customer", back)
-        routes.post(StaffCustomerAction.endSessions.components, use: endSessions).returning(to: "staff-customer", back)
-        routes.post(StaffCustomerAction.disableLogin.components, use: disableLogin).returning(to: "staff-customer", back)
-        routes.post(StaffCustomerAction.enableLogin.components, use: enableLogin).returning(to: "staff-customer", back)
-        routes.post(StaffCustomerAction.disableTwoStep.components, use: disableTwoStep).returning(to: "staff-customer", back)
-        routes.post(StaffCustomerAction.impersonate.components, use: impersonate).returning(to: "staff-customer", back)
+        routes.post(SiteURL.staffCustomer(.key, .contactDetails).pathComponents, use: saveContactDetails).returning(to: "staff-customer", back)
+        routes.post(SiteURL.staffCustomer(.key, .sendPasswordReset).pathComponents, use: sendPasswordReset).returning(to: "staff-customer", back)
+        routes.post(SiteURL.staffCustomer(.key, .endSessions).pathComponents, use: endSessions).returning(to: "staff-customer", back)
+        routes.post(SiteURL.staffCustomer(.key, .disableLogin).pathComponents, use: disableLogin).returning(to: "staff-customer", back)
+        routes.post(SiteURL.staffCustomer(.key, .enableLogin).pathComponents, use: enableLogin).returning(to: "staff-customer", back)
+        routes.post(SiteURL.staffCustomer(.key, .disableTwoStep).pathComponents, use: disableTwoStep).returning(to: "staff-customer", back)
+        routes.post(SiteURL.staffCustomer(.key, .impersonate).pathComponents, use: impersonate).returning(to: "staff-customer", back)
     }
 
     // MARK: Search
@@ -46,7 +46,7 @@ struct StaffCustomersController: RouteCollection {
             for match in page.matches {
                 guard let customer = byID[match.customerID] else { continue }
                 results.append(.init(
-                    path: SitePath.staffCustomer(match.customerID),
+                    path: SiteURL.staffCustomer(.value(match.customerID)).path,
                     number: customer.number.map(String.init) ?? "",
                     name: customer.name,
                     email: customer.email,
@@ -102,7 +102,7 @@ struct StaffCustomersController: RouteCollection {
                 ) { customerID in
                     AuditEvent(kind: .customerCreated, occurredAt: now, customerID: customerID, staffID: staffID, email: email, ipAddress: clientIP, userAgent: userAgent)
                 }
-                return request.redirect(to: StaffCustomerNotice.created.path(try created.customer.requireID()), redirectType: .normal)
+                return request.redirect(to: SiteURL.staffCustomer(.value(try created.customer.requireID())).path(notice: StaffCustomerNotice.created), redirectType: .normal)
             } catch CustomerCreation.Problem.emailTaken {
                 return try await renderNewCustomer(request, form: form, problems: [.emailTaken])
             }
@@ -136,7 +136,7 @@ struct StaffCustomersController: RouteCollection {
 
     /// The customer named by `:id`; anything else is a 404.
     func requireCustomer(_ request: Request) async throws -> Customer {
-        guard let text = request.parameters.get("id"), let id = UUID(uuidString: text),
+        guard let id = request.parameters.uuid(.id),
               let customer = try await Customer.find(id, on: request.db) else {
             throw Abort(.notFound)
         }

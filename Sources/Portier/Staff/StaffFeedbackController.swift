@@ -42,9 +42,9 @@ struct StaffFeedbackContext: StaffPageContext {
 /// frequent first; both lists as CSV.
 struct StaffFeedbackController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SitePath.staffFeedback.components, use: show)
-        routes.get(SitePath.staffFeedback.components + ["guider.csv"], use: guidesCSV)
-        routes.get(SitePath.staffFeedback.components + ["sokningar.csv"], use: searchesCSV)
+        routes.get(SitePath.staffFeedback.pathComponents, use: show)
+        routes.get(SitePath.staffFeedbackGuidesCSV.pathComponents, use: guidesCSV)
+        routes.get(SitePath.staffFeedbackSearchesCSV.pathComponents, use: searchesCSV)
     }
 
     struct PeriodQuery: Content {
@@ -93,7 +93,7 @@ struct StaffFeedbackController: RouteCollection {
                     title: row.guide.title,
                     languageLabel: format.text("staff.guides.language." + row.guide.language),
                     categoryTitle: row.guide.category.title,
-                    publicURL: row.guide.isPublished ? HelpCenterController.url(category: row.guide.category.slug, guide: row.guide.slug) : nil,
+                    publicURL: row.guide.isPublished ? SiteURL.guide(category: .value(row.guide.category.slug), guide: .value(row.guide.slug)).path : nil,
                     views: row.views, helpful: row.helpful, notHelpful: row.notHelpful,
                     chartSVG: chart.svg,
                     comments: row.comments.map { .init(date: format.dateTime($0.date), text: $0.text) }
@@ -107,8 +107,8 @@ struct StaffFeedbackController: RouteCollection {
                     lastSearched: DateTimeView(search.lastSearchedAt, format)
                 )
             },
-            guidesCSVPath: SitePath.staffFeedbackGuidesCSV + periodQuery,
-            searchesCSVPath: SitePath.staffFeedbackSearchesCSV + periodQuery
+            guidesCSVPath: SitePath.staffFeedbackGuidesCSV.path + periodQuery,
+            searchesCSVPath: SitePath.staffFeedbackSearchesCSV.path + periodQuery
         )
         return try await request.renderPage("Staff/feedback", context, status: periodError == nil ? .ok : .unprocessableEntity)
     }

@@ -7,20 +7,19 @@ import Vapor
 /// is an audit event.
 struct StaffGuidesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let guide = SitePath.staffGuides.components + [":id"]
-        routes.get(SitePath.staffGuides.components, use: list)
-        routes.get(guide, use: edit)
-        routes.post(guide, use: save).returning(to: "guide", Self.guidePage(of:))
-        routes.post(guide + ["avpublicera"], use: unpublish).returning(to: "guide", Self.guidePage(of:))
-        routes.post(guide + ["versioner", ":number", "aterstall"], use: restore).returning(to: "guide", Self.guidePage(of:))
-        routes.on(.POST, guide + ["bilder"], body: .collect(maxSize: ByteCount(value: GuideImageUpload.maximumBodyBytes)), use: upload)
+        routes.get(SitePath.staffGuides.pathComponents, use: list)
+        routes.get(SiteURL.staffGuide(.key).pathComponents, use: edit)
+        routes.post(SiteURL.staffGuide(.key).pathComponents, use: save).returning(to: "guide", Self.guidePage(of:))
+        routes.post(SiteURL.staffGuide(.key, .unpublish).pathComponents, use: unpublish).returning(to: "guide", Self.guidePage(of:))
+        routes.post(SiteURL.staffGuideRestore(.key, version: .key).pathComponents, use: restore).returning(to: "guide", Self.guidePage(of:))
+        routes.on(.POST, SiteURL.staffGuide(.key, .images).pathComponents, body: .collect(maxSize: ByteCount(value: GuideImageUpload.maximumBodyBytes)), use: upload)
             .acceptsBodies(upTo: GuideImageUpload.maximumBodyBytes)
             .returning(to: "guide", Self.guidePage(of:))
     }
 
     @Sendable
     static func guidePage(of request: Request) -> String {
-        SitePath.staffGuides.path + "/" + (request.parameters.get("id").flatMap(UUID.init(uuidString:))?.uuidString.lowercased() ?? "")
+        request.parameters.uuid(.id).map { SiteURL.staffGuide(.value($0)).path } ?? SitePath.staffGuides.path
     }
 
     // MARK: List
@@ -38,8 +37,8 @@ struct StaffGuidesController: RouteCollection {
                     title: guide.title,
                     categoryTitle: guide.category.title,
                     languageLabel: format.text("staff.guides.language." + guide.language),
-                    editPath: SitePath.staffGuide(try guide.requireID()),
-                    publicURL: guide.isPublished ? HelpCenterController.url(category: guide.category.slug, guide: guide.slug) : nil,
+                    editPath: SiteURL.staffGuide(.value(try guide.requireID())).path,
+                    publicURL: guide.isPublished ? SiteURL.guide(category: .value(guide.category.slug), guide: .value(guide.slug)).path : nil,
                     status: Self.status(guide, format),
                     hasDraft: drafts.contains(try guide.requireID()),
                     editedAt: guide.editedAt.map { DateTimeView($0, format) }
@@ -124,7 +123,7 @@ struct StaffGuidesController: RouteCollection {
     @Sendable
     func restore(request: Request) async throws -> Response {
         let guide = try await findGuide(request)
-        guard let number = request.parameters.get("number").flatMap(Int.init) else { throw Abort(.notFound) }
+        guard let number = request.parameters.int(.number) else { throw Abort(.notFound) }
         let version = try await GuideEditor(request: request).restore(version: number, of: guide, by: try request.staffMember)
         try await request.audit(.guideVersionRestored, details: "guide \(try guide.requireID().uuidString) version \(number) as \(version.number)")
         return redirect(request, try guide.requireID(), .restored)
@@ -154,7 +153,7 @@ struct StaffGuidesController: RouteCollection {
     // MARK: Helpers
 
     private func findGuide(_ request: Request) async throws -> Guide {
-        guard let id = request.parameters.get("id").flatMap(UUID.init(uuidString:)),
+        guard let id = request.parameters.uuid(.id),
               let guide = try await Guide.query(on: request.db).filter(\.$id == id).with(\.$category).first() else {
             throw Abort(.notFound)
         }
@@ -162,7 +161,7 @@ struct StaffGuidesController: RouteCollection {
     }
 
     private func redirect(_ request: Request, _ id: UUID, _ notice: StaffGuideNotice) -> Response {
-        request.redirect(to: SitePath.staffGuide(id) + "?notice=" + notice.rawValue, redirectType: .normal)
+        request.redirect(to: SiteURL.staffGuide(.value(id)).path(notice: notice), redirectType: .normal)
     }
 
     struct EditorState {
@@ -215,7 +214,7 @@ struct StaffGuidesController: RouteCollection {
             guideLanguage: guide.language,
             isPublished: guide.isPublished,
             hasUnpublishedDraft: versions.first?.state == .draft,
-            publicURL: guide.isPublished ? HelpCenterController.url(category: guide.category.slug, guide: guide.slug) : nil,
+            publicURL: guide.isPublished ? SiteURL.guide(category: .value(guide.category.slug), guide: .value(guide.slug)).path : nil,
             values: values,
             categories: categories.map { OptionView(value: $0.slug, label: $0.title, isSelected: $0.slug == category) },
             errors: errors,
@@ -225,10 +224,10 @@ struct StaffGuidesController: RouteCollection {
                 .init(
                     number: version.number, stateLabel: format.text(version.state.catalogKey), isPublished: version.state == .published,
                     author: version.authorName, saved: DateTimeView(version.createdAt, format), restoredFrom: version.restoredFrom,
-                    restorePath: SitePath.staffGuideRestore(guideID, version: version.number)
+                    restorePath: SiteURL.staffGuideRestore(.value(guideID), version: .value(version.number)).path
                 )
             },
-            paths: .init(save: SitePath.staffGuide(guideID), unpublish: SitePath.staffGuideUnpublish(guideID), upload: SitePath.staffGuideImages(guideID)),
+            paths: .init(save: SiteURL.staffGuide(.value(guideID)).path, unpublish: SiteURL.staffGuide(.value(guideID), .unpublish).path, upload: SiteURL.staffGuide(.value(guideID), .images).path),
             notice: state.notice.map { format.text($0.catalogKey) },
             imageError: state.imageError,
             imageMarkdown: state.imageMarkdown

@@ -9,7 +9,7 @@ struct StaffHomeContext: StaffPageContext {
 /// `/personal`: the staff area's start page, one card per section the staff member's role opens.
 struct StaffHomeController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SitePath.staffArea.components, use: showHome)
+        routes.get(SitePath.staffArea.pathComponents, use: showHome)
     }
 
     @Sendable

@@ -5,9 +5,9 @@ import Vapor
 /// password starts a staff session that waits for its second factor (`StaffSecondFactorController`).
 struct StaffLoginController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SitePath.staffLogin.components, use: show)
-        routes.post(SitePath.staffLogin.components, use: login)
-        routes.post(SitePath.staffLogout.components, use: logout)
+        routes.get(SitePath.staffLogin.pathComponents, use: show)
+        routes.post(SitePath.staffLogin.pathComponents, use: login)
+        routes.post(SitePath.staffLogout.pathComponents, use: logout)
     }
 
     @Sendable

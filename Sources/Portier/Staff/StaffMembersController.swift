@@ -8,10 +8,10 @@ import Vapor
 struct StaffMembersController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let back: @Sendable (Request) -> String = { _ in SitePath.staffMembers.path }
-        routes.get(SitePath.staffMembers.components, use: show)
-        routes.post(SitePath.staffMembers.components, use: create).returning(to: "staff-members", back)
+        routes.get(SitePath.staffMembers.pathComponents, use: show)
+        routes.post(SitePath.staffMembers.pathComponents, use: create).returning(to: "staff-members", back)
         for action in StaffMemberAction.allCases {
-            routes.post(SitePath.staffMembers.components + [":id", .constant(action.rawValue)]) { request in
+            routes.post(SiteURL.staffMember(.key, action).pathComponents) { request in
                 try await perform(action, request: request)
             }.returning(to: "staff-members", back)
         }
@@ -56,7 +56,7 @@ struct StaffMembersController: RouteCollection {
     }
 
     private func perform(_ action: StaffMemberAction, request: Request) async throws -> Response {
-        guard let id = request.parameters.get("id").flatMap(UUID.init(uuidString:)),
+        guard let id = request.parameters.uuid(.id),
               let member = try await StaffMember.find(id, on: request.db) else { throw Abort(.notFound) }
         let accounts = StaffAccounts(request: request)
         let actor = StaffAuditActor.request(request)
@@ -108,10 +108,10 @@ struct StaffMembersController: RouteCollection {
                 hasTwoStep: enrolled.contains(id),
                 created: member.createdAt.map { DateTimeView($0, format) },
                 isSelf: id == me.id,
-                disablePath: SitePath.staffMember(id, .disable),
-                enablePath: SitePath.staffMember(id, .enable),
-                resetSecondFactorPath: SitePath.staffMember(id, .resetSecondFactor),
-                sendPasswordLinkPath: SitePath.staffMember(id, .sendPasswordLink)
+                disablePath: SiteURL.staffMember(.value(id), .disable).path,
+                enablePath: SiteURL.staffMember(.value(id), .enable).path,
+                resetSecondFactorPath: SiteURL.staffMember(.value(id), .resetSecondFactor).path,
+                sendPasswordLinkPath: SiteURL.staffMember(.value(id), .sendPasswordLink).path
             )
         }
         let context = StaffMembersPageContext(
@@ -135,7 +135,7 @@ enum StaffMembersNotice: String {
     case linkSent = "link-sent"
 
     var catalogKey: String { "staff.members.notice." + rawValue.replacingOccurrences(of: "-", with: "_") }
-    var path: String { SitePath.staffMembers.path + "?notice=" + rawValue }
+    var path: String { SitePath.staffMembers.path(notice: self) }
 }
 
 struct NewStaffMemberForm: Content {

@@ -4,14 +4,14 @@ import Vapor
 /// `GET/POST /personal/losenord/:token`: the page behind a staff member's set-password link.
 struct StaffPasswordController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let page = routes.grouped(SitePath.staffSetPassword.components).grouped(NoReferrerMiddleware())
-        page.get(":token", use: show)
-        page.post(":token", use: setPassword)
+        let page = routes.grouped(NoReferrerMiddleware())
+        page.get(SiteURL.staffSetPassword(token: .key).pathComponents, use: show)
+        page.post(SiteURL.staffSetPassword(token: .key).pathComponents, use: setPassword)
     }
 
     @Sendable
     func show(request: Request) async throws -> Response {
-        let token = try request.parameters.require("token")
+        let token = try request.parameters.require(.token)
         guard let row = try await StaffPasswordService(request: request).usableToken(token) else {
             return try await renderInvalidLink(request)
         }
@@ -20,7 +20,7 @@ struct StaffPasswordController: RouteCollection {
 
     @Sendable
     func setPassword(request: Request) async throws -> Response {
-        let token = try request.parameters.require("token")
+        let token = try request.parameters.require(.token)
         let form = try request.content.decode(StaffSetPasswordForm.self)
         let service = StaffPasswordService(request: request)
         switch try await service.setPassword(token: token, password: form.password ?? "", confirmation: form.password_confirmation ?? "") {
@@ -38,7 +38,7 @@ struct StaffPasswordController: RouteCollection {
         let context = StaffSetPasswordPageContext(
             layout: LayoutContext(request: request, titleKey: "staff.set_password.title"),
             name: member.name, email: member.email,
-            formPath: SitePath.staffSetPassword(token: token),
+            formPath: SiteURL.staffSetPassword(token: .value(token)).path,
             problems: problems.map { request.localized($0.rawValue) }
         )
         return try await request.renderPage("Staff/set-password", context, status: status)

@@ -13,10 +13,10 @@ struct StaffSecondFactorController: RouteCollection {
     static let policy = ThrottlePolicy.loginPerAccount
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SitePath.staffSecondFactor.components, use: showCode)
-        routes.post(SitePath.staffSecondFactor.components, use: verifyCode)
-        routes.get(SitePath.staffEnrolment.components, use: showEnrolment)
-        routes.post(SitePath.staffEnrolment.components, use: confirmEnrolment)
+        routes.get(SitePath.staffSecondFactor.pathComponents, use: showCode)
+        routes.post(SitePath.staffSecondFactor.pathComponents, use: verifyCode)
+        routes.get(SitePath.staffEnrolment.pathComponents, use: showEnrolment)
+        routes.post(SitePath.staffEnrolment.pathComponents, use: confirmEnrolment)
     }
 
     static func throttleKey(staffID: UUID, device: DeviceCookie?) -> String {

@@ -101,6 +101,4 @@ enum StaffTicketNotice: String, CaseIterable {
     static func from(_ request: Request) -> StaffTicketNotice? {
         request.query[String.self, at: "notice"].flatMap(StaffTicketNotice.init(rawValue:))
     }
-
-    func path(_ base: String) -> String { base + "?notice=" + rawValue }
 }

@@ -6,19 +6,18 @@ import Vapor
 /// and reopen. Every action, and every look at a ticket, is an audit event.
 struct StaffTicketsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let ticket = SitePath.staffTickets.components + [":number"]
-        routes.get(SitePath.staffTickets.components, use: queue)
-        routes.get(ticket, use: show)
-        routes.post(ticket + ["svara"], use: reply).returning(to: "ticket", Self.ticketPage(of:))
-        routes.post(ticket + ["anteckning"], use: addNote).returning(to: "ticket", Self.ticketPage(of:))
-        routes.post(ticket + ["tilldela"], use: assign).returning(to: "ticket", Self.ticketPage(of:))
-        routes.post(ticket + ["stang"], use: close).returning(to: "ticket", Self.ticketPage(of:))
-        routes.post(ticket + ["oppna"], use: reopen).returning(to: "ticket", Self.ticketPage(of:))
+        routes.get(SitePath.staffTickets.pathComponents, use: queue)
+        routes.get(SiteURL.staffTicket(.key).pathComponents, use: show)
+        routes.post(SiteURL.staffTicket(.key, .reply).pathComponents, use: reply).returning(to: "ticket", Self.ticketPage(of:))
+        routes.post(SiteURL.staffTicket(.key, .note).pathComponents, use: addNote).returning(to: "ticket", Self.ticketPage(of:))
+        routes.post(SiteURL.staffTicket(.key, .assign).pathComponents, use: assign).returning(to: "ticket", Self.ticketPage(of:))
+        routes.post(SiteURL.staffTicket(.key, .close).pathComponents, use: close).returning(to: "ticket", Self.ticketPage(of:))
+        routes.post(SiteURL.staffTicket(.key, .reopen).pathComponents, use: reopen).returning(to: "ticket", Self.ticketPage(of:))
     }
 
     @Sendable
     static func ticketPage(of request: Request) -> String {
-        SitePath.staffTickets.path + "/" + (Int(request.parameters.get("number") ?? "").map(String.init) ?? "")
+        request.parameters.int(.number).map { SiteURL.staffTicket(.value($0)).path } ?? SitePath.staffTickets.path
     }
 
     // MARK: Queue
@@ -34,7 +33,7 @@ struct StaffTicketsController: RouteCollection {
         let rows = tickets.map { ticket in
             StaffTicketQueueContext.Row(
                 number: String(ticket.number),
-                path: SitePath.staffTicket(ticket.number),
+                path: SiteURL.staffTicket(.value(ticket.number)).path,
                 subject: ticket.subject,
                 customerName: ticket.customer.name,
                 customerEmail: ticket.customer.email,
@@ -137,7 +136,7 @@ struct StaffTicketsController: RouteCollection {
 
     /// The ticket named by `:number`, with its customer; anything else is a 404.
     private func findTicket(_ request: Request) async throws -> Ticket {
-        guard let number = request.parameters.get("number").flatMap(Int.init),
+        guard let number = request.parameters.int(.number),
               let ticket = try await Ticket.query(on: request.db).filter(\.$number == number).with(\.$customer).first() else {
             throw Abort(.notFound)
         }
@@ -145,7 +144,7 @@ struct StaffTicketsController: RouteCollection {
     }
 
     private func redirect(_ request: Request, _ ticket: Ticket, _ notice: StaffTicketNotice) -> Response {
-        request.redirect(to: notice.path(SitePath.staffTicket(ticket.number)), redirectType: .normal)
+        request.redirect(to: SiteURL.staffTicket(.value(ticket.number)).path(notice: notice), redirectType: .normal)
     }
 
     /// What the forms show after a refused submission, or the notice after a redirect.
@@ -218,9 +217,9 @@ struct StaffTicketsController: RouteCollection {
             entries: entries,
             assignees: [unassigned] + options,
             paths: .init(
-                reply: SitePath.staffTicketReply(ticket.number), note: SitePath.staffTicketNote(ticket.number),
-                assign: SitePath.staffTicketAssign(ticket.number), close: SitePath.staffTicketClose(ticket.number),
-                reopen: SitePath.staffTicketReopen(ticket.number)
+                reply: SiteURL.staffTicket(.value(ticket.number), .reply).path, note: SiteURL.staffTicket(.value(ticket.number), .note).path,
+                assign: SiteURL.staffTicket(.value(ticket.number), .assign).path, close: SiteURL.staffTicket(.value(ticket.number), .close).path,
+                reopen: SiteURL.staffTicket(.value(ticket.number), .reopen).path
             ),
             notice: form.notice.map { format.text($0.catalogKey) },
             reply: form.reply,

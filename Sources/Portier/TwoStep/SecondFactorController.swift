@@ -10,8 +10,8 @@ struct SecondFactorController: RouteCollection {
     static let policy = ThrottlePolicy.loginPerAccount
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SitePath.secondFactor.components, use: show)
-        routes.post(SitePath.secondFactor.components, use: verify)
+        routes.get(SitePath.secondFactor.pathComponents, use: show)
+        routes.post(SitePath.secondFactor.pathComponents, use: verify)
     }
 
     /// The throttle key a code for `customerID` counts against from this browser.

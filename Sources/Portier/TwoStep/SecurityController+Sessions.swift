@@ -15,7 +15,7 @@ extension SecurityController {
             .filter(\.$customer.$id == customerID)
             .first() else {
             // Ended already (or not this customer's): the list shows what is left.
-            return request.redirect(to: SitePath.security.path + "#enheter", redirectType: .normal)
+            return request.redirect(to: SitePath.security.path(section: .devices), redirectType: .normal)
         }
         let device = DeviceLabel(userAgent: session.userAgent).text(for: .english, catalogs: request.application.catalogs)
         let event = auditEvent(request, .sessionEnded, customer: customer, details: [device, session.ipAddress].compactMap { $0 }.joined(separator: ", "))
@@ -25,11 +25,11 @@ extension SecurityController {
         }
         if sessionID == authenticated.session.id {
             let manager = SessionManager(request: request)
-            let response = request.redirect(to: SitePath.login.path + "?notice=" + LoginNotice.loggedOut.rawValue, redirectType: .normal)
+            let response = request.redirect(to: SitePath.login.path(notice: LoginNotice.loggedOut), redirectType: .normal)
             manager.clearCookie(on: response)
             return response
         }
-        return request.redirect(to: AreaNotice.sessionEnded.path(SitePath.security.path) + "#enheter", redirectType: .normal)
+        return request.redirect(to: SitePath.security.path(notice: AreaNotice.sessionEnded, section: .devices), redirectType: .normal)
     }
 
     @Sendable
@@ -43,6 +43,6 @@ extension SecurityController {
             try await AuthSession.endAll(ofCustomer: customerID, except: currentID, on: database)
             try await event.create(on: database)
         }
-        return request.redirect(to: AreaNotice.otherSessionsEnded.path(SitePath.security.path) + "#enheter", redirectType: .normal)
+        return request.redirect(to: SitePath.security.path(notice: AreaNotice.otherSessionsEnded, section: .devices), redirectType: .normal)
     }
 }

@@ -14,7 +14,7 @@ extension SecurityController {
         } catch TwoStepError.alreadyEnabled {
             // A second tab: it is on already, nothing to set up.
         }
-        return request.redirect(to: SitePath.security.path + "#tvastegsverifiering", redirectType: .normal)
+        return request.redirect(to: SitePath.security.path(section: .twoStep), redirectType: .normal)
     }
 
     @Sendable
@@ -59,7 +59,7 @@ extension SecurityController {
             try await event.create(on: database)
         }
         guard let errors else {
-            return request.redirect(to: AreaNotice.twoStepDisabled.path(SitePath.security.path), redirectType: .normal)
+            return request.redirect(to: SitePath.security.path(notice: AreaNotice.twoStepDisabled), redirectType: .normal)
         }
         return try await render(request, authenticated, disableErrors: errors, status: errors.isThrottled ? .tooManyRequests : .unprocessableEntity)
     }

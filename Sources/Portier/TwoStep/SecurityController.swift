@@ -21,14 +21,14 @@ struct SecurityController: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         let back: @Sendable (Request) -> String = { _ in SitePath.security.path }
-        routes.get(SitePath.security.components, use: show)
-        routes.post(SitePath.twoStepStart.components, use: startEnrolment).returning(to: "security", back).refusedWhileImpersonating()
-        routes.post(SitePath.twoStepConfirm.components, use: confirmEnrolment).returning(to: "security", back).refusedWhileImpersonating()
-        routes.post(SitePath.twoStepDisable.components, use: disable).returning(to: "security", back).refusedWhileImpersonating()
-        routes.post(SitePath.backupCodes.components, use: replaceBackupCodes).returning(to: "security", back).refusedWhileImpersonating()
-        routes.post(SitePath.backupCodesDownload.components, use: downloadBackupCodes).returning(to: "security", back)
-        routes.post(SitePath.endOtherSessions.components, use: endOtherSessions).returning(to: "security", back)
-        routes.post(SitePath.security.components + ["enheter", ":id", "logga-ut"], use: endSession).returning(to: "security", back)
+        routes.get(SitePath.security.pathComponents, use: show)
+        routes.post(SitePath.twoStepStart.pathComponents, use: startEnrolment).returning(to: "security", back).refusedWhileImpersonating()
+        routes.post(SitePath.twoStepConfirm.pathComponents, use: confirmEnrolment).returning(to: "security", back).refusedWhileImpersonating()
+        routes.post(SitePath.twoStepDisable.pathComponents, use: disable).returning(to: "security", back).refusedWhileImpersonating()
+        routes.post(SitePath.backupCodes.pathComponents, use: replaceBackupCodes).returning(to: "security", back).refusedWhileImpersonating()
+        routes.post(SitePath.backupCodesDownload.pathComponents, use: downloadBackupCodes).returning(to: "security", back)
+        routes.post(SitePath.endOtherSessions.pathComponents, use: endOtherSessions).returning(to: "security", back)
+        routes.post(SiteURL.endSession(.key).pathComponents, use: endSession).returning(to: "security", back)
     }
 
     @Sendable
@@ -101,7 +101,7 @@ struct SecurityController: RouteCollection {
                 started: DateTimeView(session.createdAt, format),
                 lastActivity: DateTimeView(session.lastSeenAt, format),
                 isCurrent: id == current.id,
-                endPath: SitePath.endSession(id)
+                endPath: SiteURL.endSession(.value(id)).path
             )
         }
     }

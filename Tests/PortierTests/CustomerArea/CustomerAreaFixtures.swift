@@ -56,6 +56,6 @@ enum AreaFixtures {
     }
 }
 
-extension Service { var path: String { SitePath.service(id!) } }
-extension Invoice { var path: String { SitePath.invoice(id!) } }
-extension Ticket { var path: String { SitePath.ticket(id!) } }
+extension Service { var path: String { SiteURL.service(.value(id!)).path } }
+extension Invoice { var path: String { SiteURL.invoice(.value(id!)).path } }
+extension Ticket { var path: String { SiteURL.ticket(.value(id!)).path } }

@@ -13,7 +13,7 @@ struct ImpersonationTests {
         let staff: StaffMember
         let browser: TestBrowser
         let customer: Customer
-        var page: String { SitePath.staffCustomer(customer.id!) }
+        var page: String { SiteURL.staffCustomer(.value(customer.id!)).path }
     }
 
     /// A support member whose browser has started "Logga in som kunden" for Karin Kund.
@@ -22,8 +22,8 @@ struct ImpersonationTests {
         let staff = try await Fixtures.staffMember(context.app, role: .support)
         let browser = TestBrowser(app: context.app)
         try await browser.logInAsStaff(staff, now: context.clock.now())
-        try await browser.get(SitePath.staffCustomer(customer.id!))
-        let started = try await browser.post(SitePath.staffCustomer(customer.id!, .impersonate), ["reason": Self.reason])
+        try await browser.get(SiteURL.staffCustomer(.value(customer.id!)).path)
+        let started = try await browser.post(SiteURL.staffCustomer(.value(customer.id!), .impersonate).path, ["reason": Self.reason])
         #expect(started.status == .seeOther)
         #expect(started.headers.first(name: .location) == SitePath.customerArea.path)
         return Setup(staff: staff, browser: browser, customer: customer)
@@ -41,8 +41,8 @@ struct ImpersonationTests {
             let browser = TestBrowser(app: context.app)
             try await browser.logInAsStaff(staff, now: context.clock.now())
             for reason in ["", "  ", "ab"] {
-                try await browser.get(SitePath.staffCustomer(customer.id!))
-                let refused = try await browser.post(SitePath.staffCustomer(customer.id!, .impersonate), ["reason": reason])
+                try await browser.get(SiteURL.staffCustomer(.value(customer.id!)).path)
+                let refused = try await browser.post(SiteURL.staffCustomer(.value(customer.id!), .impersonate).path, ["reason": reason])
                 #expect(refused.status == .unprocessableEntity)
                 #expect(refused.body.string.contains("Skriv en orsak: 3 till 500 tecken."))
             }

@@ -12,7 +12,7 @@ struct StaffCustomerActionTests {
         let browser: TestBrowser
         let customer: Customer
         var id: UUID { customer.id! }
-        var page: String { SitePath.staffCustomer(customer.id!) }
+        var page: String { SiteURL.staffCustomer(.value(customer.id!)).path }
     }
 
     private func setUp(_ context: TestContext, role: StaffRole = .support) async throws -> Setup {
@@ -30,7 +30,7 @@ struct StaffCustomerActionTests {
 
     private func post(_ setup: Setup, _ action: StaffCustomerAction, _ fields: [String: String] = [:]) async throws -> TestingHTTPResponse {
         try await setup.browser.get(setup.page)
-        return try await setup.browser.post(SitePath.staffCustomer(setup.id, action), fields)
+        return try await setup.browser.post(SiteURL.staffCustomer(.value(setup.id), action).path, fields)
     }
 
     @Test("The page shows contact details, services, invoices, tickets, sessions and events; reading it is audited")

@@ -91,7 +91,7 @@ struct StaffFeedbackTests {
             let response = try await browser.get(SitePath.staffFeedback.path + "?" + query.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!)
             #expect(response.status == .unprocessableEntity)
             #expect(response.body.string.contains(message))
-            #expect(try await browser.get(SitePath.staffFeedbackGuidesCSV + "?" + query.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!).status == .badRequest)
+            #expect(try await browser.get(SitePath.staffFeedbackGuidesCSV.path + "?" + query.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!).status == .badRequest)
         }
     }
 
@@ -101,7 +101,7 @@ struct StaffFeedbackTests {
             let (today, _) = try await Self.seed(context)
             let browser = try await Self.browser(context, role: .admin)
 
-            let guides = try await browser.get(SitePath.staffFeedbackGuidesCSV + "?fran=\(today.adding(days: -6).iso)&till=\(today.iso)")
+            let guides = try await browser.get(SitePath.staffFeedbackGuidesCSV.path + "?fran=\(today.adding(days: -6).iso)&till=\(today.iso)")
             #expect(guides.status == .ok)
             #expect(guides.headers.first(name: .contentType) == "text/csv; charset=utf-8")
             #expect(guides.headers.first(name: .contentDisposition) == "attachment; filename=\"guide-feedback-\(today.adding(days: -6).iso)-\(today.iso).csv\"")
@@ -111,7 +111,7 @@ struct StaffFeedbackTests {
             #expect(guideText.contains(#"=HYPERLINK(""http://evil""), och <b>mer</b>"#))
             #expect(guideText.contains("\nrad två\"\r\n"))
 
-            let searches = try await browser.get(SitePath.staffFeedbackSearchesCSV)
+            let searches = try await browser.get(SitePath.staffFeedbackSearchesCSV.path)
             let lines = searches.body.string.components(separatedBy: "\r\n")
             #expect(lines[0] == "\u{FEFF}language,query,searches,last_searched")
             #expect(lines[1].hasPrefix("sv,'+fakturaadress,3,"))
@@ -153,8 +153,8 @@ struct StaffFeedbackTests {
             try await context.importGuides(try GuideFolder.sample())
             let guide = try #require(try await Guide.query(on: context.app.db).first())
             let id = try guide.requireID()
-            let gets = [SitePath.staffGuides.path, SitePath.staffGuide(id), SitePath.staffFeedback.path, SitePath.staffFeedbackGuidesCSV, SitePath.staffFeedbackSearchesCSV]
-            let posts = [SitePath.staffGuide(id), SitePath.staffGuideUnpublish(id), SitePath.staffGuideRestore(id, version: 1)]
+            let gets = [SitePath.staffGuides.path, SiteURL.staffGuide(.value(id)).path, SitePath.staffFeedback.path, SitePath.staffFeedbackGuidesCSV.path, SitePath.staffFeedbackSearchesCSV.path]
+            let posts = [SiteURL.staffGuide(.value(id)).path, SiteURL.staffGuide(.value(id), .unpublish).path, SiteURL.staffGuideRestore(.value(id), version: .value(1)).path]
             for role in StaffRole.allCases {
                 let staff = try await Fixtures.staffMember(context.app, role: role, email: "\(role.rawValue)-feedback@portier.example")
                 let browser = TestBrowser(app: context.app)

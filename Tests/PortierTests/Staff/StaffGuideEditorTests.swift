@@ -39,9 +39,9 @@ struct StaffGuideEditorTests {
             for title in ["Jag har glömt mitt lösenord", "Byt e-postadress", "Se dina domäner", "Forgot your password"] {
                 #expect(list.body.string.contains(title), "\(title)")
             }
-            #expect(list.body.string.contains(SitePath.staffGuide(try guide.requireID())))
+            #expect(list.body.string.contains(SiteURL.staffGuide(.value(try guide.requireID())).path))
 
-            let editor = try await browser.get(SitePath.staffGuide(try guide.requireID())).body.string
+            let editor = try await browser.get(SiteURL.staffGuide(.value(try guide.requireID())).path).body.string
             #expect(editor.contains(#"value="glomt-losenord""#))
             #expect(editor.contains(#"<option value="inloggning-och-kontaktuppgifter" selected>"#))
             #expect(editor.contains(#"value="forgot-your-password""#))
@@ -56,26 +56,26 @@ struct StaffGuideEditorTests {
             let id = try guide.requireID()
             let visitor = TestBrowser(app: context.app)
             #expect(try await visitor.get(Self.guidePath).body.string.contains("under knappen"))
-            try await browser.get(SitePath.staffGuide(id))
+            try await browser.get(SiteURL.staffGuide(.value(id)).path)
 
-            let preview = try await browser.post(SitePath.staffGuide(id), Self.form(["action": "preview", "markdown": "Ny text med **fetstil** och ett ovanligtord.\n"]))
+            let preview = try await browser.post(SiteURL.staffGuide(.value(id)).path, Self.form(["action": "preview", "markdown": "Ny text med **fetstil** och ett ovanligtord.\n"]))
             #expect(preview.status == .ok)
             #expect(preview.body.string.contains("<strong>fetstil</strong>"))
             #expect(try await GuideVersion.query(on: context.app.db).count() == 0)
 
-            let draft = try await browser.post(SitePath.staffGuide(id), Self.form(["action": "draft", "title": "Utkastets rubrik", "markdown": "Utkast med ovanligtord.\n"]))
+            let draft = try await browser.post(SiteURL.staffGuide(.value(id)).path, Self.form(["action": "draft", "title": "Utkastets rubrik", "markdown": "Utkast med ovanligtord.\n"]))
             #expect(draft.status == .seeOther)
-            #expect(draft.headers.first(name: .location) == SitePath.staffGuide(id) + "?notice=draft-saved")
+            #expect(draft.headers.first(name: .location) == SiteURL.staffGuide(.value(id)).path + "?notice=draft-saved")
             let first = try #require(try await GuideVersion.latest(of: id, on: context.app.db))
             #expect(first.number == 1 && first.state == .draft && first.staffID == editor.id && first.authorName == "Eva Editor")
             let publicAfterDraft = try await visitor.get(Self.guidePath).body.string
             #expect(publicAfterDraft.contains("under knappen"))
             #expect(!publicAfterDraft.contains("Utkastets rubrik"))
-            let editorPage = try await browser.get(SitePath.staffGuide(id)).body.string
+            let editorPage = try await browser.get(SiteURL.staffGuide(.value(id)).path).body.string
             #expect(editorPage.contains(#"value="Utkastets rubrik""#), "the editor continues from the draft")
             #expect(editorPage.contains("Opublicerat utkast"))
 
-            let published = try await browser.post(SitePath.staffGuide(id), Self.form(["action": "publish", "title": "Glömt lösenordet? Så gör du", "markdown": "Helt ny text om ovanligtord.\n"]))
+            let published = try await browser.post(SiteURL.staffGuide(.value(id)).path, Self.form(["action": "publish", "title": "Glömt lösenordet? Så gör du", "markdown": "Helt ny text om ovanligtord.\n"]))
             #expect(published.status == .seeOther)
             let page = try await visitor.get(Self.guidePath)
             #expect(page.status == .ok)
@@ -109,8 +109,8 @@ struct StaffGuideEditorTests {
     func validation(field: String, value: String, message: String) async throws {
         try await Self.withEditor { context, _, _, browser, guide in
             let id = try guide.requireID()
-            try await browser.get(SitePath.staffGuide(id))
-            let response = try await browser.post(SitePath.staffGuide(id), Self.form(["action": "publish", field: value]))
+            try await browser.get(SiteURL.staffGuide(.value(id)).path)
+            let response = try await browser.post(SiteURL.staffGuide(.value(id)).path, Self.form(["action": "publish", field: value]))
 
             #expect(response.status == .unprocessableEntity)
             #expect(response.body.string.contains(message), "\(field)")
@@ -126,17 +126,17 @@ struct StaffGuideEditorTests {
             let id = try guide.requireID()
             let visitor = TestBrowser(app: context.app)
             try await visitor.get(Self.guidePath)
-            try await browser.get(SitePath.staffGuide(id))
+            try await browser.get(SiteURL.staffGuide(.value(id)).path)
 
-            #expect(try await browser.post(SitePath.staffGuideUnpublish(id), [:]).status == .seeOther)
+            #expect(try await browser.post(SiteURL.staffGuide(.value(id), .unpublish).path, [:]).status == .seeOther)
 
             #expect(try await visitor.get(Self.guidePath).status == .notFound)
             #expect(!(try await visitor.get("/hjalp/inloggning-och-kontaktuppgifter").body.string.contains("Jag har glömt mitt lösenord")))
             #expect(!(try await visitor.get(SitePath.helpSearch(query: "glömt lösenord")).body.string.contains(Self.guidePath)))
             #expect(try await AuditEvent.query(on: context.app.db).filter(\.$kind == "guide.unpublished").count() == 1)
 
-            try await browser.get(SitePath.staffGuide(id))
-            #expect(try await browser.post(SitePath.staffGuide(id), Self.form(["action": "publish"])).status == .seeOther)
+            try await browser.get(SiteURL.staffGuide(.value(id)).path)
+            #expect(try await browser.post(SiteURL.staffGuide(.value(id)).path, Self.form(["action": "publish"])).status == .seeOther)
             #expect(try await visitor.get(Self.guidePath).status == .ok)
         }
     }
@@ -145,22 +145,22 @@ struct StaffGuideEditorTests {
     func restore() async throws {
         try await Self.withEditor { context, _, _, browser, guide in
             let id = try guide.requireID()
-            try await browser.get(SitePath.staffGuide(id))
-            try await browser.post(SitePath.staffGuide(id), Self.form(["action": "publish", "markdown": "Första versionen.\n"]))
-            try await browser.get(SitePath.staffGuide(id))
-            try await browser.post(SitePath.staffGuide(id), Self.form(["action": "publish", "markdown": "Andra versionen.\n"]))
-            let page = try await browser.get(SitePath.staffGuide(id)).body.string
-            #expect(page.contains(SitePath.staffGuideRestore(id, version: 1)))
+            try await browser.get(SiteURL.staffGuide(.value(id)).path)
+            try await browser.post(SiteURL.staffGuide(.value(id)).path, Self.form(["action": "publish", "markdown": "Första versionen.\n"]))
+            try await browser.get(SiteURL.staffGuide(.value(id)).path)
+            try await browser.post(SiteURL.staffGuide(.value(id)).path, Self.form(["action": "publish", "markdown": "Andra versionen.\n"]))
+            let page = try await browser.get(SiteURL.staffGuide(.value(id)).path).body.string
+            #expect(page.contains(SiteURL.staffGuideRestore(.value(id), version: .value(1)).path))
 
-            let restored = try await browser.post(SitePath.staffGuideRestore(id, version: 1), [:])
+            let restored = try await browser.post(SiteURL.staffGuideRestore(.value(id), version: .value(1)).path, [:])
 
             #expect(restored.status == .seeOther)
             let latest = try #require(try await GuideVersion.latest(of: id, on: context.app.db))
             #expect(latest.number == 3 && latest.state == .draft && latest.restoredFrom == 1)
             #expect(latest.bodyMarkdown == "Första versionen.\n")
             #expect(try await TestBrowser(app: context.app).get(Self.guidePath).body.string.contains("Andra versionen."))
-            try await browser.get(SitePath.staffGuide(id))
-            #expect(try await browser.post(SitePath.staffGuideRestore(id, version: 99), [:]).status == .notFound)
+            try await browser.get(SiteURL.staffGuide(.value(id)).path)
+            #expect(try await browser.post(SiteURL.staffGuideRestore(.value(id), version: .value(99)).path, [:]).status == .notFound)
         }
     }
 
@@ -168,8 +168,8 @@ struct StaffGuideEditorTests {
     func importerKeepsBrowserEdits() async throws {
         try await Self.withEditor { context, resources, _, browser, guide in
             let id = try guide.requireID()
-            try await browser.get(SitePath.staffGuide(id))
-            try await browser.post(SitePath.staffGuide(id), Self.form(["action": "publish", "slug": "aterstall-losenord", "markdown": "Från webbläsaren.\n"]))
+            try await browser.get(SiteURL.staffGuide(.value(id)).path)
+            try await browser.post(SiteURL.staffGuide(.value(id)).path, Self.form(["action": "publish", "slug": "aterstall-losenord", "markdown": "Från webbläsaren.\n"]))
             #expect(try await TestBrowser(app: context.app).get(Self.guidePath).status == .notFound)
             #expect(try await TestBrowser(app: context.app).get("/hjalp/inloggning-och-kontaktuppgifter/aterstall-losenord").status == .ok)
 
@@ -196,9 +196,9 @@ struct StaffGuideEditorTests {
     func imageUpload() async throws {
         try await Self.withEditor { context, resources, _, browser, guide in
             let id = try guide.requireID()
-            try await browser.get(SitePath.staffGuide(id))
+            try await browser.get(SiteURL.staffGuide(.value(id)).path)
 
-            let response = try await browser.upload(SitePath.staffGuideImages(id), field: "image", filename: "Skärmbild 1 (ny).PNG", contentType: "image/png", bytes: StaffDeskResources.png)
+            let response = try await browser.upload(SiteURL.staffGuide(.value(id), .images).path, field: "image", filename: "Skärmbild 1 (ny).PNG", contentType: "image/png", bytes: StaffDeskResources.png)
 
             #expect(response.status == .ok)
             #expect(response.body.string.contains("![vad bilden visar](images/skarmbild-1-ny.png)"))
@@ -207,11 +207,11 @@ struct StaffGuideEditorTests {
             let media = try await TestBrowser(app: context.app).get("/hjalp/media/sv/inloggning-och-kontaktuppgifter/images/skarmbild-1-ny.png")
             #expect(media.status == .ok)
 
-            let again = try await browser.upload(SitePath.staffGuideImages(id), field: "image", filename: "skarmbild-1-ny.png", contentType: "image/png", bytes: StaffDeskResources.png)
+            let again = try await browser.upload(SiteURL.staffGuide(.value(id), .images).path, field: "image", filename: "skarmbild-1-ny.png", contentType: "image/png", bytes: StaffDeskResources.png)
             #expect(again.body.string.contains("images/skarmbild-1-ny-2.png"), "never overwrites")
 
-            try await browser.get(SitePath.staffGuide(id))
-            let published = try await browser.post(SitePath.staffGuide(id), Self.form(["action": "publish", "markdown": "Så här:\n\n![Formuläret](images/skarmbild-1-ny.png)\n"]))
+            try await browser.get(SiteURL.staffGuide(.value(id)).path)
+            let published = try await browser.post(SiteURL.staffGuide(.value(id)).path, Self.form(["action": "publish", "markdown": "Så här:\n\n![Formuläret](images/skarmbild-1-ny.png)\n"]))
             #expect(published.status == .seeOther)
             #expect(try await TestBrowser(app: context.app).get(Self.guidePath).body.string.contains(#"src="/hjalp/media/sv/inloggning-och-kontaktuppgifter/images/skarmbild-1-ny.png""#))
             #expect(try await AuditEvent.query(on: context.app.db).filter(\.$kind == "guide.image_uploaded").count() == 2)
@@ -222,16 +222,16 @@ struct StaffGuideEditorTests {
     func imageRefused() async throws {
         try await Self.withEditor { context, resources, _, browser, guide in
             let id = try guide.requireID()
-            try await browser.get(SitePath.staffGuide(id))
+            try await browser.get(SiteURL.staffGuide(.value(id)).path)
             let svg = Array(#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#.utf8)
 
-            let wrongType = try await browser.upload(SitePath.staffGuideImages(id), field: "image", filename: "bild.png", contentType: "image/png", bytes: svg)
+            let wrongType = try await browser.upload(SiteURL.staffGuide(.value(id), .images).path, field: "image", filename: "bild.png", contentType: "image/png", bytes: svg)
             #expect(wrongType.status == .unprocessableEntity)
             #expect(wrongType.body.string.contains("Bara PNG-, JPEG- och WebP-bilder går att ladda upp."))
 
-            try await browser.get(SitePath.staffGuide(id))
+            try await browser.get(SiteURL.staffGuide(.value(id)).path)
             let large = StaffDeskResources.png + Array(repeating: 0, count: GuideImageUpload.maximumBytes)
-            let tooLarge = try await browser.upload(SitePath.staffGuideImages(id), field: "image", filename: "stor.png", contentType: "image/png", bytes: large)
+            let tooLarge = try await browser.upload(SiteURL.staffGuide(.value(id), .images).path, field: "image", filename: "stor.png", contentType: "image/png", bytes: large)
             #expect(tooLarge.status == .unprocessableEntity)
             #expect(tooLarge.body.string.contains("Bilden är för stor. Högst 1000 kB."))
 

@@ -88,13 +88,13 @@ struct StaffMembersTests {
             #expect(try await memberBrowser.get("/personal").status == .ok)
 
             let id = try member.requireID()
-            let disabled = try await browser.post(SitePath.staffMember(id, .disable), [:])
+            let disabled = try await browser.post(SiteURL.staffMember(.value(id), .disable).path, [:])
             #expect(disabled.headers.first(name: .location) == "/personal/medarbetare?notice=disabled")
             #expect(try await memberBrowser.get("/personal").status == .seeOther)
             #expect(try await StaffLoginTests.logIn(TestBrowser(app: context.app)).status == .unauthorized)
 
             try await browser.get(SitePath.staffMembers.path)
-            #expect(try await browser.post(SitePath.staffMember(id, .enable), [:]).headers.first(name: .location) == "/personal/medarbetare?notice=enabled")
+            #expect(try await browser.post(SiteURL.staffMember(.value(id), .enable).path, [:]).headers.first(name: .location) == "/personal/medarbetare?notice=enabled")
             #expect(try await StaffLoginTests.logIn(TestBrowser(app: context.app)).headers.first(name: .location) == "/personal/logga-in/kod")
 
             let kinds = try await AuditEvent.query(on: context.app.db).filter(\.$staffID == admin.id).filter(\.$email == member.email).all().map(\.kind)
@@ -110,9 +110,9 @@ struct StaffMembersTests {
             let memberID = try member.requireID()
             let memberBrowser = TestBrowser(app: context.app)
             let (oldSecret, _) = try await StaffLoginTests.enrol(context, memberBrowser)
-            #expect(try await browser.get(SitePath.staffMembers.path).body.string.contains(SitePath.staffMember(memberID, .resetSecondFactor)))
+            #expect(try await browser.get(SitePath.staffMembers.path).body.string.contains(SiteURL.staffMember(.value(memberID), .resetSecondFactor).path))
 
-            let reset = try await browser.post(SitePath.staffMember(memberID, .resetSecondFactor), [:])
+            let reset = try await browser.post(SiteURL.staffMember(.value(memberID), .resetSecondFactor).path, [:])
             #expect(reset.headers.first(name: .location) == "/personal/medarbetare?notice=second-factor-reset")
             #expect(try await TOTPCredential.find(for: .staff(memberID), on: context.app.db) == nil)
             #expect(try await BackupCode.remaining(for: .staff(memberID), on: context.app.db) == 0)
@@ -133,16 +133,16 @@ struct StaffMembersTests {
         try await withPortierApp { context in
             let (admin, browser) = try await admin(context)
             let adminID = try admin.requireID()
-            let refused = try await browser.post(SitePath.staffMember(adminID, .disable), [:])
+            let refused = try await browser.post(SiteURL.staffMember(.value(adminID), .disable).path, [:])
             #expect(refused.status == .unprocessableEntity)
             #expect(refused.body.string.contains("Du kan inte stänga av eller nollställa ditt eget konto"))
             #expect(try await StaffMember.find(adminID, on: context.app.db)?.isDisabled == false)
-            #expect(try await browser.post(SitePath.staffMember(adminID, .resetSecondFactor), [:]).status == .unprocessableEntity)
-            #expect(try await browser.post(SitePath.staffMember(UUID(), .disable), [:]).status == .notFound)
+            #expect(try await browser.post(SiteURL.staffMember(.value(adminID), .resetSecondFactor).path, [:]).status == .unprocessableEntity)
+            #expect(try await browser.post(SiteURL.staffMember(.value(UUID()), .disable).path, [:]).status == .notFound)
 
             let member = try await StaffLoginTests.member(context.app, role: .editor)
             try await browser.get(SitePath.staffMembers.path)
-            let sent = try await browser.post(SitePath.staffMember(try member.requireID(), .sendPasswordLink), [:])
+            let sent = try await browser.post(SiteURL.staffMember(.value(try member.requireID()), .sendPasswordLink).path, [:])
             #expect(sent.headers.first(name: .location) == "/personal/medarbetare?notice=link-sent")
             let path = try await linkPath(context.app, to: member.email)
             #expect(try await TestBrowser(app: context.app).get(path).status == .ok)

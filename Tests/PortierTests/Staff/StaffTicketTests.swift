@@ -44,7 +44,7 @@ struct StaffTicketTests {
             for label in ["Väntar på oss", "Väntar på kunden", "Stängda", "Mina", "Ej tilldelade"] {
                 #expect(body.contains(label), "\(label)")
             }
-            #expect(body.contains(SitePath.staffTicket(oldest.number)))
+            #expect(body.contains(SiteURL.staffTicket(.value(oldest.number)).path))
 
             let waitingForCustomer = try await browser.get(SitePath.staffTicketQueue("vantar-pa-kunden")).body.string
             #expect(waitingForCustomer.contains("Besvarad fråga"))
@@ -61,16 +61,16 @@ struct StaffTicketTests {
     func reply() async throws {
         try await withPortierApp { context in
             let (staff, browser, customer, ticket) = try await Self.setUp(context)
-            let page = try await browser.get(SitePath.staffTicket(ticket.number)).body.string
+            let page = try await browser.get(SiteURL.staffTicket(.value(ticket.number)).path).body.string
             #expect(page.contains("Hej! Min sida är seg sedan i morse."))
             #expect(page.contains("Karin Kund"))
             #expect(page.contains("kund@example.se"))
             context.clock.advance(by: 300)
 
-            let response = try await browser.post(SitePath.staffTicketReply(ticket.number), ["message": "Hej Karin!\nNu är det <fixat>."])
+            let response = try await browser.post(SiteURL.staffTicket(.value(ticket.number), .reply).path, ["message": "Hej Karin!\nNu är det <fixat>."])
 
             #expect(response.status == .seeOther)
-            #expect(response.headers.first(name: .location) == SitePath.staffTicket(ticket.number) + "?notice=replied")
+            #expect(response.headers.first(name: .location) == SiteURL.staffTicket(.value(ticket.number)).path + "?notice=replied")
             let reloaded = try #require(try await Ticket.find(ticket.id, on: context.app.db))
             #expect(reloaded.status == .answered)
             let message = try #require(try await TicketMessage.thread(of: ticket.requireID(), on: context.app.db).last)
@@ -100,10 +100,10 @@ struct StaffTicketTests {
     func internalNote() async throws {
         try await withPortierApp { context in
             let (staff, browser, customer, ticket) = try await Self.setUp(context)
-            try await browser.get(SitePath.staffTicket(ticket.number))
+            try await browser.get(SiteURL.staffTicket(.value(ticket.number)).path)
             context.clock.advance(by: 300)
 
-            let response = try await browser.post(SitePath.staffTicketNote(ticket.number), ["note": "Kunden har betalat sent förut – hemlig anteckning"])
+            let response = try await browser.post(SiteURL.staffTicket(.value(ticket.number), .note).path, ["note": "Kunden har betalat sent förut – hemlig anteckning"])
 
             #expect(response.status == .seeOther)
             let note = try #require(try await TicketNote.query(on: context.app.db).first())
@@ -116,7 +116,7 @@ struct StaffTicketTests {
             #expect(try await TicketMessage.thread(of: ticket.requireID(), on: context.app.db).count == 1)
             #expect(try await AuditEvent.query(on: context.app.db).filter(\.$kind == "ticket.note_added").filter(\.$staffID == staff.id).count() == 1)
 
-            let staffPage = try await browser.get(SitePath.staffTicket(ticket.number)).body.string
+            let staffPage = try await browser.get(SiteURL.staffTicket(.value(ticket.number)).path).body.string
             #expect(staffPage.contains("hemlig anteckning"))
             #expect(staffPage.contains("Intern anteckning"))
 
@@ -133,12 +133,12 @@ struct StaffTicketTests {
     func emptyInput() async throws {
         try await withPortierApp { context in
             let (_, browser, _, ticket) = try await Self.setUp(context)
-            try await browser.get(SitePath.staffTicket(ticket.number))
+            try await browser.get(SiteURL.staffTicket(.value(ticket.number)).path)
 
-            let reply = try await browser.post(SitePath.staffTicketReply(ticket.number), ["message": " \n "])
+            let reply = try await browser.post(SiteURL.staffTicket(.value(ticket.number), .reply).path, ["message": " \n "])
             #expect(reply.status == .unprocessableEntity)
             #expect(reply.body.string.contains("Skriv ett meddelande."))
-            let note = try await browser.post(SitePath.staffTicketNote(ticket.number), ["note": ""])
+            let note = try await browser.post(SiteURL.staffTicket(.value(ticket.number), .note).path, ["note": ""])
             #expect(note.status == .unprocessableEntity)
             #expect(note.body.string.contains(#"id="note-error""#))
 
@@ -154,11 +154,11 @@ struct StaffTicketTests {
             let (staff, browser, _, ticket) = try await Self.setUp(context)
             let colleague = try await Fixtures.staffMember(context.app, role: .support, email: "bo@portier.example", name: "Bo Berg")
             let editor = try await Fixtures.staffMember(context.app, role: .editor)
-            let page = try await browser.get(SitePath.staffTicket(ticket.number)).body.string
+            let page = try await browser.get(SiteURL.staffTicket(.value(ticket.number)).path).body.string
             #expect(page.contains("Bo Berg"))
             #expect(!page.contains(editor.name))
 
-            let assigned = try await browser.post(SitePath.staffTicketAssign(ticket.number), ["staff_id": try colleague.requireID().uuidString])
+            let assigned = try await browser.post(SiteURL.staffTicket(.value(ticket.number), .assign).path, ["staff_id": try colleague.requireID().uuidString])
             #expect(assigned.status == .seeOther)
             #expect(try await Ticket.find(ticket.id, on: context.app.db)?.$assignedStaff.id == colleague.id)
             #expect(try await TicketQueue(database: context.app.db).counts(for: colleague.requireID())[.mine] == 1)
@@ -166,15 +166,15 @@ struct StaffTicketTests {
             let event = try #require(try await AuditEvent.query(on: context.app.db).filter(\.$kind == "ticket.assigned").first())
             #expect(event.details?.contains("bo@portier.example") == true)
 
-            try await browser.get(SitePath.staffTicket(ticket.number))
+            try await browser.get(SiteURL.staffTicket(.value(ticket.number)).path)
             for refused in [try editor.requireID().uuidString, UUID().uuidString, "inte-ett-id"] {
-                let response = try await browser.post(SitePath.staffTicketAssign(ticket.number), ["staff_id": refused])
+                let response = try await browser.post(SiteURL.staffTicket(.value(ticket.number), .assign).path, ["staff_id": refused])
                 #expect(response.status == .unprocessableEntity)
                 #expect(response.body.string.contains("Välj en medarbetare i listan."))
             }
             #expect(try await Ticket.find(ticket.id, on: context.app.db)?.$assignedStaff.id == colleague.id)
 
-            let cleared = try await browser.post(SitePath.staffTicketAssign(ticket.number), ["staff_id": ""])
+            let cleared = try await browser.post(SiteURL.staffTicket(.value(ticket.number), .assign).path, ["staff_id": ""])
             #expect(cleared.status == .seeOther)
             #expect(try await Ticket.find(ticket.id, on: context.app.db)?.$assignedStaff.id == nil)
         }
@@ -184,14 +184,14 @@ struct StaffTicketTests {
     func closeAndReopen() async throws {
         try await withPortierApp { context in
             let (staff, browser, _, ticket) = try await Self.setUp(context)
-            try await browser.get(SitePath.staffTicket(ticket.number))
+            try await browser.get(SiteURL.staffTicket(.value(ticket.number)).path)
 
-            #expect(try await browser.post(SitePath.staffTicketClose(ticket.number), [:]).status == .seeOther)
+            #expect(try await browser.post(SiteURL.staffTicket(.value(ticket.number), .close).path, [:]).status == .seeOther)
             #expect(try await Ticket.find(ticket.id, on: context.app.db)?.status == .closed)
-            let closedPage = try await browser.get(SitePath.staffTicket(ticket.number)).body.string
+            let closedPage = try await browser.get(SiteURL.staffTicket(.value(ticket.number)).path).body.string
             #expect(closedPage.contains("Öppna ärendet igen"))
 
-            #expect(try await browser.post(SitePath.staffTicketReopen(ticket.number), [:]).status == .seeOther)
+            #expect(try await browser.post(SiteURL.staffTicket(.value(ticket.number), .reopen).path, [:]).status == .seeOther)
             let reopened = try #require(try await Ticket.find(ticket.id, on: context.app.db))
             #expect(reopened.status == .open)
             #expect(reopened.closedAt == nil)
@@ -206,10 +206,10 @@ struct StaffTicketTests {
         try await withPortierApp { context in
             let customer = try await Fixtures.customer(context.app)
             let ticket = try await AreaFixtures.ticket(context, for: customer)
-            let gets = [SitePath.staffTickets.path, SitePath.staffTicket(ticket.number)]
+            let gets = [SitePath.staffTickets.path, SiteURL.staffTicket(.value(ticket.number)).path]
             let posts = [
-                SitePath.staffTicketReply(ticket.number), SitePath.staffTicketNote(ticket.number), SitePath.staffTicketAssign(ticket.number),
-                SitePath.staffTicketClose(ticket.number), SitePath.staffTicketReopen(ticket.number),
+                SiteURL.staffTicket(.value(ticket.number), .reply).path, SiteURL.staffTicket(.value(ticket.number), .note).path, SiteURL.staffTicket(.value(ticket.number), .assign).path,
+                SiteURL.staffTicket(.value(ticket.number), .close).path, SiteURL.staffTicket(.value(ticket.number), .reopen).path,
             ]
             for role in StaffRole.allCases {
                 let staff = try await Fixtures.staffMember(context.app, role: role, email: "\(role.rawValue)-access@portier.example")
@@ -231,7 +231,7 @@ struct StaffTicketTests {
             #expect(try await TicketNote.query(on: context.app.db).count() == 0)
 
             let visitor = TestBrowser(app: context.app)
-            let anonymous = try await visitor.get(SitePath.staffTicket(ticket.number))
+            let anonymous = try await visitor.get(SiteURL.staffTicket(.value(ticket.number)).path)
             #expect(anonymous.status == .seeOther)
             #expect(anonymous.headers.first(name: .location)?.hasPrefix(SitePath.staffLogin.path) == true)
 
@@ -243,7 +243,7 @@ struct StaffTicketTests {
             let admin = try await Fixtures.staffMember(context.app, role: .admin, email: "chef@portier.example")
             let adminBrowser = TestBrowser(app: context.app)
             try await adminBrowser.logInAsStaff(admin, now: context.clock.now())
-            #expect(try await adminBrowser.get(SitePath.staffTicket(9999)).status == .notFound)
+            #expect(try await adminBrowser.get(SiteURL.staffTicket(.value(9999)).path).status == .notFound)
             #expect(try await adminBrowser.get(SitePath.staffTickets.path + "/abc").status == .notFound)
         }
     }
@@ -253,8 +253,8 @@ struct StaffTicketTests {
         try await withPortierApp { context in
             let (_, browser, customer, ticket) = try await Self.setUp(context)
             try await TicketsCommand.reply(app: context.app, to: String(ticket.number), text: "Från kommandot")
-            try await browser.get(SitePath.staffTicket(ticket.number))
-            try await browser.post(SitePath.staffTicketReply(ticket.number), ["message": "Från sidan"])
+            try await browser.get(SiteURL.staffTicket(.value(ticket.number)).path)
+            try await browser.post(SiteURL.staffTicket(.value(ticket.number), .reply).path, ["message": "Från sidan"])
 
             let thread = try await TicketMessage.thread(of: ticket.requireID(), on: context.app.db)
             #expect(thread.map(\.body) == ["Hej! Min sida är seg sedan i morse.", "Från kommandot", "Från sidan"])

@@ -40,7 +40,7 @@ struct DevicesAndEventsTests {
             #expect(page.contains("Den här enheten"))
             let phoneSession = try #require(try await AuthSession.query(on: context.app.db).filter(\.$userAgent == Self.safariOnIPhone).first())
 
-            let ended = try await desktop.post(SitePath.endSession(try phoneSession.requireID()), [:])
+            let ended = try await desktop.post(SiteURL.endSession(.value(try phoneSession.requireID())).path, [:])
             #expect(ended.headers.first(name: .location)?.hasPrefix("/kundavdelning/sakerhet?notice=session-ended") == true)
             let after = try await phone.get("/kundavdelning")
             #expect(after.headers.first(name: .location)?.hasPrefix("/logga-in") == true)
@@ -83,7 +83,7 @@ struct DevicesAndEventsTests {
             try await browser.logIn(email: "kund@example.se", password: Fixtures.password)
             try await browser.get("/kundavdelning/sakerhet")
 
-            try await browser.post(SitePath.endSession(try otherSession.requireID()), [:])
+            try await browser.post(SiteURL.endSession(.value(try otherSession.requireID())).path, [:])
 
             #expect(try await other.get("/kundavdelning").status == .ok)
         }
