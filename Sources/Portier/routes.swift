@@ -13,6 +13,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: StaffSecondFactorController())
     try app.register(collection: StaffPasswordController())
     try app.register(collection: PasskeyLoginController())
+    try app.register(collection: StaffPasskeyLoginController())
     try app.register(collection: RecoveryController())
     try app.register(collection: HelpCenterController())
     try app.register(collection: EmailConfirmationController())
@@ -33,6 +34,8 @@ func routes(_ app: Application) throws {
     // (StaffAccessTests walks every route × every role).
     let staffArea = app.grouped(StaffGuard.anyStaffMember)
     try staffArea.register(collection: StaffHomeController())
+    try staffArea.register(collection: StaffAccountController())
+    try staffArea.register(collection: StaffPasskeysController())
     let adminArea = app.grouped(StaffGuard(role: .admin))
     try adminArea.register(collection: StaffMembersController())
     try adminArea.register(collection: AuditLogController())

@@ -107,7 +107,11 @@ extension AuthSession {
     }
 
     /// Ends every session of a staff member.
-    public static func endAll(ofStaff staffID: UUID, on database: any Database) async throws {
-        try await AuthSession.query(on: database).filter(\.$staffID == staffID).delete()
+    public static func endAll(ofStaff staffID: UUID, except keptID: UUID? = nil, on database: any Database) async throws {
+        var query = AuthSession.query(on: database).filter(\.$staffID == staffID)
+        if let keptID {
+            query = query.filter(\.$id != keptID)
+        }
+        try await query.delete()
     }
 }

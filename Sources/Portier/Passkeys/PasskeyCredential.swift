@@ -64,6 +64,17 @@ extension PasskeyCredential {
             .filter(\.$subjectID == subject.id)
     }
 
+    /// Locks the row of the key's owner (customer or staff member) until the transaction ends, on
+    /// PostgreSQL; on SQLite the transaction's write lock already keeps other writers out.
+    static func lockOwner(_ subject: SecondFactorSubject, on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase, sql.dialect.name != "sqlite" else { return }
+        let table = switch subject.kind {
+        case .customer: Customer.schema
+        case .staff: StaffMember.schema
+        }
+        _ = try await sql.select().column("id").from(table).where("id", .equal, subject.id).for(.update).all()
+    }
+
     static func find(credentialID: [UInt8], on database: any Database) async throws -> PasskeyCredential? {
         try await PasskeyCredential.query(on: database).filter(\.$credentialID == encodedID(credentialID)).first()
     }

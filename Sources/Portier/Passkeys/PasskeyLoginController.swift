@@ -27,7 +27,7 @@ struct PasskeyLoginController: RouteCollection {
     func options(request: Request) async throws -> Response {
         let throttle = Throttle(database: request.db)
         if case .refused(let retryAfter) = try await throttle.reserve(Self.throttleKey(request, "options"), policy: Self.optionsPolicy, now: request.portier.clock.now()) {
-            return try throttled(request, retryAfter: retryAfter)
+            return try request.passkeyThrottled(retryAfter: retryAfter)
         }
         let options = try await request.passkeys.authenticationOptions(on: request.db)
         return try request.passkeyJSON(options)
@@ -51,7 +51,7 @@ struct PasskeyLoginController: RouteCollection {
         if case .refused(let retryAfter) = try await throttle.reserve(key, policy: Self.loginPolicy, now: request.portier.clock.now()) {
             try await request.audit(.loginThrottled, details: "passkey")
             request.application.metrics.record(PortierMetrics.LoginOutcome.throttled)
-            return try throttled(request, retryAfter: retryAfter)
+            return try request.passkeyThrottled(retryAfter: retryAfter)
         }
 
         let service = try request.passkeys
@@ -102,12 +102,5 @@ struct PasskeyLoginController: RouteCollection {
             try await event.create(on: database)
             try await Outbox.enqueue(mail, on: database, now: now)
         }
-    }
-
-    private func throttled(_ request: Request, retryAfter: TimeInterval) throws -> Response {
-        let minutes = String(max(1, Int((retryAfter / 60).rounded(.up))))
-        let response = try request.passkeyJSON(PasskeyAnswer(error: request.localized("login.error.throttled", minutes)), status: .tooManyRequests)
-        response.headers.replaceOrAdd(name: .retryAfter, value: String(Int(retryAfter.rounded(.up))))
-        return response
     }
 }

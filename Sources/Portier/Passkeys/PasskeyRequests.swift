@@ -48,6 +48,14 @@ extension Request {
         try passkeyJSON(PasskeyAnswer(error: localized(key), needsPassword: needsPassword), status: status)
     }
 
+    /// 429 with Retry-After and the login's "too many attempts" message.
+    func passkeyThrottled(retryAfter: TimeInterval) throws -> Response {
+        let minutes = String(max(1, Int((retryAfter / 60).rounded(.up))))
+        let response = try passkeyJSON(PasskeyAnswer(error: localized("login.error.throttled", minutes)), status: .tooManyRequests)
+        response.headers.replaceOrAdd(name: .retryAfter, value: String(Int(retryAfter.rounded(.up))))
+        return response
+    }
+
     /// The JSON body as `T`; a body that is not (too large, not JSON, wrong shape) is ``PasskeyError/malformedRequest``.
     func passkeyForm<T: Content>(_ type: T.Type) throws -> T {
         do {

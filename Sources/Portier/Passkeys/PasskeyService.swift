@@ -101,6 +101,28 @@ struct PasskeyService: Sendable {
         )
     }
 
+    /// Stores `key` (from `verifyRegistration`) unless its owner holds
+    /// ``PasskeyCredential/maximumPerSubject`` keys already. The count is taken inside the
+    /// transaction that inserts, after locking the owner — PostgreSQL: the owner's row
+    /// `FOR UPDATE`; SQLite: the write lock `transactionTakingSQLiteWriteLock` takes first — so
+    /// two registrations at 19 keys cannot both pass (the options' check alone could not see the
+    /// other). `alongside` writes in the same transaction (the mail, the audit event). A credential
+    /// ID stored meanwhile by anyone is ``PasskeyError/alreadyRegistered``.
+    func store(_ key: PasskeyCredential, on database: any Database, alongside: @escaping @Sendable (any Database) async throws -> Void) async throws {
+        let subject = key.subject
+        do {
+            try await database.transactionTakingSQLiteWriteLock { transaction in
+                try await PasskeyCredential.lockOwner(subject, on: transaction)
+                let held = try await PasskeyCredential.query(for: subject, on: transaction).count()
+                guard held < PasskeyCredential.maximumPerSubject else { throw PasskeyError.tooManyKeys }
+                try await key.create(on: transaction)
+                try await alongside(transaction)
+            }
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            throw PasskeyError.alreadyRegistered
+        }
+    }
+
     // MARK: Sign-in
 
     /// Options for `navigator.credentials.get()`: no key list, the browser offers the passkeys it has.

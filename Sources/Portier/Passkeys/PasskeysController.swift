@@ -62,15 +62,10 @@ struct PasskeysController: RouteCollection {
             let mail = try PasskeyMails(catalogs: request.application.catalogs, configuration: request.portier.configuration)
                 .added(for: customer, keyName: name, at: now)
             let event = SecurityController().auditEvent(request, .passkeyAdded, customer: customer, details: name)
-            do {
-                try await request.db.transactionTakingSQLiteWriteLock { database in
-                    try await key.create(on: database)
-                    try await Outbox.enqueue(mail, on: database, now: now)
-                    try await event.create(on: database)
-                }
-            } catch let error as any DatabaseError where error.isConstraintFailure {
-                // Another account registered the same credential ID since the check.
-                throw PasskeyError.alreadyRegistered
+            // The key limit is checked again here, with the insert (two tabs may have had options at 19 keys).
+            try await request.passkeys.store(key, on: request.db) { database in
+                try await Outbox.enqueue(mail, on: database, now: now)
+                try await event.create(on: database)
             }
             return try request.passkeyJSON(PasskeyAnswer(redirect: SitePath.security.path(notice: AreaNotice.passkeyAdded, section: .passkeys)))
         } catch let error as PasskeyError {

@@ -53,6 +53,21 @@ public final class AuditEvent: Model, @unchecked Sendable {
         case staffSecondFactorReset = "staff.two_step.reset"
         case staffPasswordLinkCreated = "staff.password_link.created"
         case staffPasswordSet = "staff.password.set"
+        /// Changed on Mitt konto (with the current password).
+        case staffPasswordChanged = "staff.password.changed"
+        case staffCurrentPasswordRejected = "staff.current_password.rejected"
+        case staffCurrentPasswordThrottled = "staff.current_password.throttled"
+        case staffPasskeyAdded = "staff.passkey.added"
+        case staffPasskeyRenamed = "staff.passkey.renamed"
+        case staffPasskeyRemoved = "staff.passkey.removed"
+        /// A staff login with a passkey (with `staff.login.succeeded`, details "passkey").
+        case staffPasskeyUsed = "staff.passkey.used"
+        /// A staff member's key refused at sign-in (marked possibly cloned, bad signature, …).
+        case staffPasskeyRefused = "staff.passkey.refused"
+        /// A staff member's key whose counter went backwards: marked possibly cloned.
+        case staffPasskeyCounterRefused = "staff.passkey.counter_refused"
+        /// A sign-in at the staff login with a key that is no staff member's (unknown, removed, a customer's).
+        case staffPasskeyLoginFailed = "staff.login.passkey_failed"
         // Staff desk (`/personal/arenden`, `/personal/guider`): the acting staff member is `staff_id`.
         case ticketViewed = "ticket.viewed"
         case ticketReplied = "ticket.replied"

@@ -75,6 +75,16 @@ enum SitePath: String, CaseIterable, Sendable {
     case staffMembers = "personal/medarbetare"
     /// The staff member's own account: password, second factor, passkeys.
     case staffAccount = "personal/mitt-konto"
+    /// Mitt konto's password form.
+    case staffChangePassword = "personal/mitt-konto/losenord"
+    /// JSON: a staff member's new passkey (the browser's answer to the options).
+    case staffPasskeys = "personal/mitt-konto/losennycklar"
+    /// JSON: options for a staff member's `navigator.credentials.create()`.
+    case staffPasskeyOptions = "personal/mitt-konto/losennycklar/alternativ"
+    /// JSON: a staff sign-in with a passkey (the browser's answer to the options).
+    case staffPasskeyLogin = "personal/logga-in/losennyckel"
+    /// JSON: options for the staff login's `navigator.credentials.get()`.
+    case staffPasskeyLoginOptions = "personal/logga-in/losennyckel/alternativ"
     /// The first staff login's authenticator set-up.
     case staffEnrolment = "personal/logga-in/aktivera"
     /// A staff member's set-password link (`/personal/losenord/<token>`).
@@ -226,6 +236,8 @@ enum SiteURL: Hashable, Sendable {
     case endSession(Parameter<UUID>)
     /// Renames or removes one passkey on Säkerhet.
     case passkey(Parameter<UUID>, PasskeyAction)
+    /// Renames or removes one of a staff member's passkeys on Mitt konto.
+    case staffPasskey(Parameter<UUID>, PasskeyAction)
     /// The help center's page of a category, of a guide, and the guide's feedback form.
     case helpCategory(Parameter<String>)
     case guide(category: Parameter<String>, guide: Parameter<String>)
@@ -291,6 +303,8 @@ enum SiteURL: Hashable, Sendable {
             Self.fixed(.security) + [.constant("enheter"), Self.value(.id, id), .constant("logga-ut")]
         case .passkey(let id, let action):
             Self.fixed(.passkeys) + [Self.value(.id, id)] + Self.action(action)
+        case .staffPasskey(let id, let action):
+            Self.fixed(.staffPasskeys) + [Self.value(.id, id)] + Self.action(action)
         case .helpCategory(let category):
             Self.fixed(.help) + [Self.value(.category, category)]
         case .guide(let category, let guide):

@@ -104,13 +104,15 @@ struct StaffAccounts {
         }
     }
 
-    /// Removes a member's authenticator and backup codes and ends their sessions: they enrol
+    /// Removes a member's authenticator, backup codes and passkeys and ends their sessions: they enrol
     /// again at their next login.
     func resetSecondFactor(of member: StaffMember, actor: StaffAuditActor, twoStep: TwoStepService) async throws {
         let memberID = try member.requireID()
         if memberID == actor.staffID { throw ChangeProblem.ownAccount }
         try await database.transactionTakingSQLiteWriteLock { database in
             try await twoStep.disable(for: .staff(memberID), on: database)
+            // A lost phone may hold a passkey too: the member starts again from the password.
+            try await PasskeyCredential.query(for: .staff(memberID), on: database).delete()
             try await AuthSession.endAll(ofStaff: memberID, on: database)
             try await actor.event(.staffSecondFactorReset, about: member).create(on: database)
         }

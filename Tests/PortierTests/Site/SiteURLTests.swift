@@ -44,6 +44,7 @@ struct SiteURLTests {
                 .resetPassword(token: .value("tok")), .confirmEmail(token: .value("tok")), .service(.value(id)),
                 .invoice(.value(id)), .ticket(.value(id)), .ticket(.value(id), .reply), .ticket(.value(id), .close),
                 .endSession(.value(id)), .passkey(.value(id), .rename), .passkey(.value(id), .remove),
+                .staffPasskey(.value(id), .rename), .staffPasskey(.value(id), .remove),
                 .helpCategory(.value("kat")), .guide(category: .value("kat"), guide: .value("guide")),
                 .guideFeedback(category: .value("kat"), guide: .value("guide")),
                 .guideImage(language: .value("sv"), category: .value("kat"), file: .value("bild.png")),
@@ -56,9 +57,8 @@ struct SiteURLTests {
             for link in links {
                 #expect(registered.contains(pattern(link.path)), "\(link.path) has no route")
             }
-            // Fixed paths that only start paths with values (`/aterstall-losenord/<token>`), and
-            // the staff member's own page, which arrives with staff passkeys.
-            let prefixes: Set<SitePath> = [.home, .resetPassword, .confirmEmail, .helpMedia, .staffSetPassword, .staffAccount]
+            // Fixed paths that only start paths with values (`/aterstall-losenord/<token>`).
+            let prefixes: Set<SitePath> = [.home, .resetPassword, .confirmEmail, .helpMedia, .staffSetPassword]
             for page in SitePath.allCases where !prefixes.contains(page) {
                 #expect(registered.contains(page.rawValue), "\(page.path) has no route")
             }

@@ -155,5 +155,12 @@ struct StaffAccessTests {
         #expect(Self.expectedAccess(["personal", "granskningslogg"]) == .staff(.admin))
         #expect(Self.expectedAccess(["personal", "kunder", ":id"]) == .staff(.support))
         #expect(Self.expectedAccess(["personal", "guider"]) == .staff(.editor))
+        // Mitt konto and its forms: every staff member; the passkey login: open, as the login is.
+        #expect(Self.expectedAccess(["personal", "mitt-konto"]) == .staff(nil))
+        #expect(Self.expectedAccess(["personal", "mitt-konto", "losenord"]) == .staff(nil))
+        #expect(Self.expectedAccess(["personal", "mitt-konto", "losennycklar", "alternativ"]) == .staff(nil))
+        #expect(Self.expectedAccess(["personal", "mitt-konto", "losennycklar", ":id", "ta-bort"]) == .staff(nil))
+        #expect(Self.expectedAccess(["personal", "logga-in", "losennyckel"]) == .open)
+        #expect(Self.expectedAccess(["personal", "logga-in", "losennyckel", "alternativ"]) == .open)
     }
 }

@@ -19,12 +19,12 @@ struct ServedPortier {
     func url(_ path: String) -> String { "http://127.0.0.1:\(port)" + path }
 
     /// Sends one request; redirects are not followed.
-    func send(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders = [:], body: String? = nil) async throws -> SocketResponse {
+    func send(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders = [:], body: String? = nil, contentType: String = "application/x-www-form-urlencoded") async throws -> SocketResponse {
         var request = HTTPClientRequest(url: url(path))
         request.method = method
         request.headers = headers
         if let body {
-            request.headers.replaceOrAdd(name: .contentType, value: "application/x-www-form-urlencoded")
+            request.headers.replaceOrAdd(name: .contentType, value: contentType)
             request.body = .bytes(ByteBuffer(string: body))
         }
         let response = try await client.execute(request, timeout: .seconds(60))
@@ -119,6 +119,19 @@ final class SocketBrowser: @unchecked Sendable {
         var fields = fields
         if fields["csrf_token"] == nil, let token = csrfToken { fields["csrf_token"] = token }
         return fields.map { "\($0.key.formEncoded)=\($0.value.formEncoded)" }.joined(separator: "&")
+    }
+
+    /// Posts `object` as JSON (as the passkey script does), with the CSRF token of the last page.
+    @discardableResult
+    func postJSON(_ path: String, _ object: [String: Any]) async throws -> SocketResponse {
+        try keep(await served.send(.POST, path, headers: headers, body: jsonBody(object), contentType: "application/json"))
+    }
+
+    /// The JSON body `postJSON` would send, for callers that send it many times at once.
+    func jsonBody(_ object: [String: Any]) throws -> String {
+        var object = object
+        if object["csrf_token"] == nil, let token = csrfToken { object["csrf_token"] = token }
+        return String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
     }
 
     @discardableResult
