@@ -39,5 +39,6 @@ enum PortierMigrations {
         CreateChat(),
         CreateChatMessage(),
         CreateStaffChatAvailability(),
+        UpdateTicketAddVisitorContact(),
     ]
 }

@@ -15,6 +15,8 @@ enum SitePath: String, CaseIterable {
     case support = "kundavdelning/support"
     case invoices = "kundavdelning/fakturor"
     case newTicket = "kundavdelning/support/nytt"
+    /// A logged-in customer's past chats (listed on the Support page; one chat at `/<id>`).
+    case pastChats = "kundavdelning/support/chattar"
     case contactDetails = "kundavdelning/kontaktuppgifter"
     case changeEmail = "kundavdelning/kontaktuppgifter/e-post"
     case changePassword = "kundavdelning/kontaktuppgifter/losenord"
@@ -143,6 +145,8 @@ enum SitePath: String, CaseIterable {
     static func ticket(_ id: UUID) -> String { SitePath.support.path + "/" + id.uuidString.lowercased() }
     static func ticketReply(_ id: UUID) -> String { ticket(id) + "/svara" }
     static func ticketClose(_ id: UUID) -> String { ticket(id) + "/stang" }
+    /// One of the customer's past chats under Support.
+    static func pastChat(_ id: UUID) -> String { SitePath.pastChats.path + "/" + id.uuidString.lowercased() }
 
     /// The staff ticket queue showing one of its lists (`TicketQueue.Filter`).
     static func staffTicketQueue(_ filter: String) -> String { SitePath.staffTickets.path + "?visa=" + filter }
