@@ -26,6 +26,7 @@ func routes(_ app: Application) throws {
     try customerArea.register(collection: ServicesController())
     try customerArea.register(collection: InvoicesController())
     try customerArea.register(collection: TicketsController())
+    try customerArea.register(collection: PastChatsController())
     try customerArea.register(collection: ContactDetailsController())
     try customerArea.register(collection: SecurityController())
     try customerArea.register(collection: ImpersonationEndController())

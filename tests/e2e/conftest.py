@@ -260,6 +260,8 @@ def portier(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         "PORTIER_WEBMAIL_URL": WEBMAIL_URL,
         "PORTIER_CONTROL_PANEL_URL": CONTROL_PANEL_URL,
         "LOG_LEVEL": "warning",
+        # The chat is open whenever a support staff member is available (test_chat.py), any day and hour.
+        "PORTIER_SUPPORT_HOURS": "daily 00:00-24:00 UTC",
     })
     log_path = workdir / "portier.log"
 

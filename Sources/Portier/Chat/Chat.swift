@@ -114,6 +114,14 @@ extension Chat {
         try await claim(id, on: database, set: changes) { $0.where("status", .in, statuses.map(\.rawValue)) }
     }
 
+    /// Like ``claim(_:whereStatusIn:set:on:)``, and only while `staffID` has the chat (nil: any).
+    static func claim(_ id: UUID, whereStatusIn statuses: [Status], heldBy staffID: UUID?, set changes: [String: any Encodable & Sendable], on database: any Database) async throws -> Bool {
+        try await claim(id, on: database, set: changes) { update in
+            let inStatus = update.where("status", .in, statuses.map(\.rawValue))
+            return staffID.map { inStatus.where("staff_id", .equal, $0) } ?? inStatus
+        }
+    }
+
     /// Sets `transcript_sent_at` unless it is set already (the transcript is mailed once).
     static func claimTranscript(_ id: UUID, at now: Date, on database: any Database) async throws -> Bool {
         try await claim(id, on: database, set: ["transcript_sent_at": now]) { $0.where("transcript_sent_at", .is, SQLLiteral.null) }

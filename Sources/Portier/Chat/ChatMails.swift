@@ -1,6 +1,6 @@
 import Foundation
 
-/// The chat's e-mails (transcript, a visitor's receipt and the answers by mail) and its system
+/// The chat's e-mails (transcript, a visitor's receipt) and its system
 /// notes, from the catalogs in the chat's language. Built on ``CustomerAreaMails/compose``, which
 /// escapes every value it puts into HTML.
 struct ChatMails: Sendable {
@@ -38,34 +38,18 @@ struct ChatMails: Sendable {
         )
     }
 
-    /// To a visitor whose chat was left as a ticket: we answer by mail.
-    func visitorReceipt(_ chat: Chat, transcript: String) throws -> OutgoingMail {
+    /// To a visitor whose chat was left as a ticket: the ticket's number, and we answer by mail.
+    func visitorReceipt(_ chat: Chat, ticketNumber: Int, transcript: String) throws -> OutgoingMail {
         let language = chat.preferredLanguage
         return try base.compose(
             to: try MailAddress(name: CustomerAreaMails.displayName(chat.clientName), email: chat.clientEmail),
             name: chat.clientName, language: language,
-            subjectKey: "chat.mail.receipt.subject",
-            paragraphs: [text("chat.mail.receipt.intro", language)],
+            subjectKey: "chat.mail.receipt.subject", subjectArguments: [String(ticketNumber)],
+            paragraphs: [text("chat.mail.receipt.intro", language, String(ticketNumber))],
             quote: transcript,
             action: nil,
             closing: [text("chat.mail.closing", language, base.configuration.contactEmail)]
         )
-    }
-
-    /// A staff member's answer to a visitor's chat that was left as a ticket.
-    func visitorReply(_ chat: Chat, reply: String, staffName: String) throws -> OutgoingMail {
-        let language = chat.preferredLanguage
-        var mail = try base.compose(
-            to: try MailAddress(name: CustomerAreaMails.displayName(chat.clientName), email: chat.clientEmail),
-            name: chat.clientName, language: language,
-            subjectKey: "chat.mail.reply.subject",
-            paragraphs: [text("chat.mail.reply.intro", language, CustomerAreaMails.singleLine(staffName))],
-            quote: reply,
-            action: nil,
-            closing: [text("chat.mail.closing", language, base.configuration.contactEmail)]
-        )
-        mail.replyTo = try? MailAddress(email: base.configuration.contactEmail)
-        return mail
     }
 
     func ticketSubject(_ chat: Chat, language: Language, now: Date) -> String {
@@ -84,7 +68,7 @@ struct ChatMails: Sendable {
         text("chat.note.left_as_ticket", language, String(number))
     }
 
-    func leftForMailNote(email: String, language: Language) -> String {
-        text("chat.note.left_for_mail", language, email)
+    func leftForMailNote(number: Int, email: String, language: Language) -> String {
+        text("chat.note.left_for_mail", language, String(number), email)
     }
 }

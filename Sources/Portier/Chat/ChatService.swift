@@ -269,10 +269,9 @@ struct ChatService: Sendable {
     // MARK: Leaving it as a ticket
 
     enum TicketOutcome: Sendable {
-        /// A customer's chat became this ticket.
+        /// The chat became this ticket: a customer's ticket of theirs, or a visitor's ticket
+        /// answered by mail (the visitor got a receipt). `note` is the chat's system note.
         case ticket(Ticket, ChatMessage)
-        /// A visitor's chat was kept as a message the support answers by mail; they got a receipt.
-        case leftForMail(ChatMessage)
         /// The client may leave a ticket only while the chat is closed or after waiting
         /// ``acceptanceTimeout``; a staff member only for a chat they have.
         case notYet
@@ -281,77 +280,86 @@ struct ChatService: Sendable {
     }
 
     /// Leaves the chat as a ticket: asked by the client (closed, or nobody accepted in time) or
-    /// done by the staff member who has the chat. Nothing written is lost: a customer's ticket holds
-    /// the whole conversation; a visitor's chat stays stored with its messages and a receipt is mailed.
+    /// done by the staff member who has the chat. The ticket's first message is the whole
+    /// conversation. One transaction does it all — the conditional UPDATE that moves the chat
+    /// (only one request can), the ticket and its message, the chat's note, a visitor's receipt
+    /// and the audit event — so two clicks or two staff make one ticket, and a failure makes none.
     func leaveAsTicket(_ chat: Chat, by writer: Writer) async throws -> TicketOutcome {
         if chat.isFinished { return .alreadyFinished }
         let now = clock.now()
+        let fromStatus: Chat.Status
         switch writer {
         case .client:
             guard chat.status == .waiting else { return .notYet }
             if chat.waitingTime(now: now) < Self.acceptanceTimeout, try await availability().isOpen { return .notYet }
+            fromStatus = .waiting
         case .staff(let staffID, _):
             guard chat.status == .active, chat.$staff.id == staffID else { return .notYet }
+            fromStatus = .active
         }
         let chatID = try chat.requireID()
         let thread = try await messages(in: chatID)
         guard thread.contains(where: { $0.author == .client }) else { return .nothingWritten }
-        let transcript = mails.transcriptText(thread, language: chat.preferredLanguage)
+        let language = chat.preferredLanguage
+        let transcript = mails.transcriptText(thread, language: language)
+        let subject = mails.ticketSubject(chat, language: language, now: now)
         let staffID = writer.staffID
+        let customerID = chat.$customer.id
 
-        if let customerID = chat.$customer.id {
-            let desk = TicketDesk(database: database, services: PortierServices(configuration: configuration, clock: clock, random: random), catalogs: mails.base.catalogs)
-            let subject = mails.ticketSubject(chat, language: chat.preferredLanguage, now: now)
-            let ticket = try await desk.open(.init(department: .support, subject: subject, message: String(transcript.prefix(TicketDesk.maximumMessageLength))), for: customerID, serviceID: nil)
-            let ticketNumber = ticket.number
-            let note = try await database.transactionTakingSQLiteWriteLock { database in
-                let note = try await finish(chatID: chatID, ticketID: try ticket.requireID(), now: now, on: database,
-                                            note: mails.leftAsTicketNote(number: ticketNumber, language: chat.preferredLanguage))
-                try await audit(.chatLeftAsTicket, chat: chat, staffID: staffID, on: database, details: "ticket \(ticketNumber)")
-                return note
+        let result: TicketOutcome = try await retryingOnConstraintFailure {
+            try await database.transactionTakingSQLiteWriteLock { database in
+                let changes: [String: any Encodable & Sendable] = ["status": Chat.Status.leftAsTicket.rawValue, "ended_at": now]
+                guard try await Chat.claim(chatID, whereStatusIn: [fromStatus], heldBy: staffID, set: changes, on: database) else {
+                    return .alreadyFinished
+                }
+                if let customerID, writer == .client {
+                    // A customer leaving a ticket counts against their writing limits like the ticket form.
+                    try await TicketDesk.checkWritingLimits(for: customerID, opensTicket: true, now: now, on: database)
+                }
+                let number = try await Ticket.nextNumber(on: database)
+                let ticket = customerID.map {
+                    Ticket(customerID: $0, number: number, department: .support, subject: subject, serviceID: nil, now: now)
+                } ?? Ticket(visitorName: chat.clientName, email: chat.clientEmail, language: language, number: number, department: .support, subject: subject, now: now)
+                try await ticket.create(on: database)
+                let ticketID = try ticket.requireID()
+                try await TicketMessage(ticketID: ticketID, position: 1, author: .customer, body: transcript, now: now).create(on: database)
+                try await Chat.query(on: database).filter(\.$id == chatID).set(\.$ticket.$id, to: ticketID).update()
+                let noteText = customerID == nil
+                    ? mails.leftForMailNote(number: number, email: chat.clientEmail, language: language)
+                    : mails.leftAsTicketNote(number: number, language: language)
+                let note = ChatMessage(chatID: chatID, author: .system, authorName: "", body: noteText, now: now)
+                try await note.create(on: database)
+                if customerID == nil {
+                    try await Outbox.enqueue(try mails.visitorReceipt(chat, ticketNumber: number, transcript: transcript), on: database, now: now)
+                }
+                if let staffID { try await touch(staffID: staffID, now: now, on: database) }
+                try await audit(.chatLeftAsTicket, chat: chat, staffID: staffID, on: database, details: "ticket \(number)")
+                return .ticket(ticket, note)
             }
+        }
+        if case .ticket(let ticket, _) = result {
             chat.status = .leftAsTicket
+            chat.endedAt = now
             chat.$ticket.id = ticket.id
-            return .ticket(ticket, note)
         }
-        let receipt = try mails.visitorReceipt(chat, transcript: transcript)
-        let note = try await database.transactionTakingSQLiteWriteLock { database in
-            let note = try await finish(chatID: chatID, ticketID: nil, now: now, on: database,
-                                        note: mails.leftForMailNote(email: chat.clientEmail, language: chat.preferredLanguage))
-            try await Outbox.enqueue(receipt, on: database, now: now)
-            try await audit(.chatLeftAsTicket, chat: chat, staffID: staffID, on: database, details: "mail")
-            return note
-        }
-        chat.status = .leftAsTicket
-        return .leftForMail(note)
+        return result
     }
 
-    private func finish(chatID: UUID, ticketID: UUID?, now: Date, on database: any Database, note: String) async throws -> ChatMessage {
-        try await Chat.query(on: database)
-            .filter(\.$id == chatID)
-            .set(\.$status, to: .leftAsTicket)
-            .set(\.$ticket.$id, to: ticketID)
-            .set(\.$endedAt, to: now)
-            .update()
-        let message = ChatMessage(chatID: chatID, author: .system, authorName: "", body: note, now: now)
-        try await message.create(on: database)
-        return message
-    }
-
-    /// A staff member's answer by mail to a visitor's chat that was left as a ticket.
+    /// A staff member's answer, from the chat pane, to a chat that was left as a ticket: a reply
+    /// on the ticket (mailed to the customer or visitor), shown in the pane as well.
     func replyByMail(to chat: Chat, text: String, by staff: StaffMember) async throws -> PostOutcome {
         let body = TicketDesk.messageText(text)
         if body.isEmpty { return .empty }
         if body.count > TicketDesk.maximumMessageLength { return .tooLong }
-        guard chat.status == .leftAsTicket, chat.isVisitor else { return .notYours }
+        guard chat.status == .leftAsTicket, let ticketID = chat.$ticket.id else { return .notYours }
         let staffID = try staff.requireID()
         let chatID = try chat.requireID()
-        let mail = try mails.visitorReply(chat, reply: body, staffName: staff.name)
+        let desk = TicketDesk(database: database, services: PortierServices(configuration: configuration, clock: clock, random: random), catalogs: mails.base.catalogs)
+        _ = try await desk.addStaffReply(to: ticketID.uuidString, text: body, authorName: staff.name, staffID: staffID)
         return try await database.transactionTakingSQLiteWriteLock { database in
             let now = clock.now()
             let message = ChatMessage(chatID: chatID, author: .staff, staffID: staffID, authorName: staff.name, body: body, now: now)
             try await message.create(on: database)
-            try await Outbox.enqueue(mail, on: database, now: now)
             try await touch(staffID: staffID, now: now, on: database)
             try await audit(.chatAnsweredByMail, chat: chat, staffID: staffID, on: database)
             return .posted(message)

@@ -263,7 +263,7 @@ final class ChatSocketSession: Sendable {
     private func report(_ outcome: ChatService.TicketOutcome, chat: Chat, on socket: WebSocket) async {
         do {
             switch outcome {
-            case .ticket(_, let note), .leftForMail(let note):
+            case .ticket(_, let note):
                 try publish(note, chat: chat)
                 publishChange(chat)
             case .notYet: await problem("not_yet", text("chat.error.not_yet"), to: socket)

@@ -28,7 +28,7 @@ struct TicketsCommand: AsyncCommand {
         let app = context.application
         try await app.autoMigrate()
         let result = try await Self.reply(app: app, to: signature.ticket, text: text, authorName: signature.name)
-        context.console.printPlain("Replied to ticket \(result.number) (\(result.subject)); the customer is notified by e-mail at \(result.customer.email).")
+        context.console.printPlain("Replied to ticket \(result.number) (\(result.subject)); the customer is notified by e-mail at \(result.correspondent.email).")
     }
 
     /// The command's work, callable from tests: the reply is stored and the mail queued.

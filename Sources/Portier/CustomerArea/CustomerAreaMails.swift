@@ -76,6 +76,25 @@ struct CustomerAreaMails: Sendable {
         )
     }
 
+    /// A staff reply to a visitor's ticket (a message left in the chat): no Kundavdelning link;
+    /// the visitor answers by replying to the mail.
+    func visitorTicketReply(ticket: Ticket, reply: TicketMessage) throws -> OutgoingMail {
+        let language = ticket.contactLanguage.flatMap(Language.init(rawValue:)) ?? .default
+        let name = ticket.contactName ?? ""
+        let subject = Self.singleLine(ticket.subject)
+        var mail = try compose(
+            to: try MailAddress(name: Self.displayName(name), email: ticket.contactEmail ?? ""),
+            name: name, language: language,
+            subjectKey: "area.mail.ticket_reply.subject", subjectArguments: [String(ticket.number), subject],
+            paragraphs: [text("area.mail.visitor_reply.intro", language, String(ticket.number))],
+            quote: reply.body,
+            action: nil,
+            closing: [text("area.mail.visitor_reply.closing", language, configuration.contactEmail, String(ticket.number))]
+        )
+        mail.replyTo = try? MailAddress(email: configuration.contactEmail)
+        return mail
+    }
+
     func compose(
         to recipient: MailAddress, name: String, language: Language,
         subjectKey: String, subjectArguments: [String] = [],

@@ -2,7 +2,8 @@ import Fluent
 import Foundation
 
 /// A support ticket (ärende): a subject, a department, and a thread of messages between the
-/// customer and the staff.
+/// customer and the staff. A visitor's message left in the chat is a ticket without a customer:
+/// it keeps the visitor's name, e-mail and language, and staff replies are mailed there.
 public final class Ticket: Model, @unchecked Sendable {
     public static let schema = "tickets"
 
@@ -33,7 +34,12 @@ public final class Ticket: Model, @unchecked Sendable {
     }
 
     @ID(key: .id) public var id: UUID?
-    @Parent(key: "customer_id") public var customer: Customer
+    /// The customer's ticket; nil for a visitor's (see ``contactEmail``).
+    @OptionalParent(key: "customer_id") public var customer: Customer?
+    /// A visitor's name, e-mail and language (from the chat); nil on customers' tickets.
+    @OptionalField(key: "contact_name") public var contactName: String?
+    @OptionalField(key: "contact_email") public var contactEmail: String?
+    @OptionalField(key: "contact_language") public var contactLanguage: String?
     /// Shown to people (`Ärende 1001`); `portier tickets reply` accepts it as well as the id.
     @Field(key: "number") public var number: Int
     @Field(key: "department") public var department: Department
@@ -61,7 +67,34 @@ public final class Ticket: Model, @unchecked Sendable {
         self.lastActivityAt = now
     }
 
+    /// A visitor's ticket: no customer, answered by mail to ``contactEmail``.
+    public init(visitorName: String, email: String, language: Language, number: Int, department: Department, subject: String, now: Date) {
+        self.contactName = visitorName
+        self.contactEmail = email
+        self.contactLanguage = language.rawValue
+        self.number = number
+        self.department = department
+        self.subject = subject
+        self.status = .open
+        self.createdAt = now
+        self.lastActivityAt = now
+    }
+
     public var isClosed: Bool { status == .closed }
+    var isVisitor: Bool { $customer.id == nil }
+
+    /// Who the ticket is with: the customer (loaded with `.with(\.$customer)`) or the visitor.
+    var correspondent: (name: String, email: String) {
+        if let customer = $customer.value ?? nil { return (customer.name, customer.email) }
+        return (contactName ?? "", contactEmail ?? "")
+    }
+
+    /// The next ticket number (inside the transaction that creates the ticket; the unique index
+    /// and ``retryingOnConstraintFailure`` settle a race).
+    static func nextNumber(on database: any Database) async throws -> Int {
+        let highest = try await Ticket.query(on: database).max(\.$number)
+        return max((highest ?? 0) + 1, TicketDesk.firstNumber)
+    }
 }
 
 extension Ticket {

@@ -89,9 +89,8 @@ struct TicketDesk: Sendable {
             try await database.transactionTakingSQLiteWriteLock { database in
                 let now = clock.now()
                 try await Self.checkWritingLimits(for: customerID, opensTicket: true, now: now, on: database)
-                let highest = try await Ticket.query(on: database).max(\.$number)
                 let ticket = Ticket(
-                    customerID: customerID, number: max((highest ?? 0) + 1, Self.firstNumber),
+                    customerID: customerID, number: try await Ticket.nextNumber(on: database),
                     department: draft.department, subject: draft.subject, serviceID: serviceID, now: now
                 )
                 try await ticket.create(on: database)
@@ -106,10 +105,11 @@ struct TicketDesk: Sendable {
         if let problem = Self.messageProblem(text) { throw problem }
         let body = Self.messageText(text)
         let ticketID = try ticket.requireID()
+        guard let customerID = ticket.$customer.id else { throw CustomerAreaError.ticketNotFound(String(ticket.number)) }
         try await retryingOnConstraintFailure {
             try await database.transactionTakingSQLiteWriteLock { database in
                 let now = clock.now()
-                try await Self.checkWritingLimits(for: ticket.$customer.id, opensTicket: false, now: now, on: database)
+                try await Self.checkWritingLimits(for: customerID, opensTicket: false, now: now, on: database)
                 let position = try await TicketMessage.nextPosition(in: ticketID, on: database)
                 try await TicketMessage(ticketID: ticketID, position: position, author: .customer, body: body, now: now).create(on: database)
                 try await Ticket.query(on: database)
@@ -171,7 +171,8 @@ struct TicketDesk: Sendable {
     // MARK: Staff actions
 
     /// Adds a staff reply to the ticket with `reference` (its number or its id), marks the
-    /// ticket answered (reopening a closed one) and queues the e-mail to the customer.
+    /// ticket answered (reopening a closed one) and queues the e-mail to the customer (a
+    /// visitor's ticket: to the visitor's address).
     /// Without `authorName` the customer sees "Kundservice" in their language. `staffID` names the
     /// staff member who wrote it (the staff area); the command has none.
     @discardableResult
@@ -181,7 +182,7 @@ struct TicketDesk: Sendable {
         let name = authorName.map(Self.singleLine).flatMap { $0.isEmpty ? nil : String($0.prefix(100)) }
         guard let ticket = try await findForStaff(reference) else { throw CustomerAreaError.ticketNotFound(reference) }
         let ticketID = try ticket.requireID()
-        let customer = ticket.customer
+        let customer = ticket.$customer.value ?? nil
         return try await retryingOnConstraintFailure {
             try await database.transactionTakingSQLiteWriteLock { database in
                 let now = clock.now()
@@ -192,7 +193,9 @@ struct TicketDesk: Sendable {
                 ticket.lastActivityAt = now
                 ticket.closedAt = nil
                 try await ticket.update(on: database)
-                try await Outbox.enqueue(try mails.ticketReply(for: customer, ticket: ticket, reply: message), on: database, now: now)
+                let mail = try customer.map { try mails.ticketReply(for: $0, ticket: ticket, reply: message) }
+                    ?? mails.visitorTicketReply(ticket: ticket, reply: message)
+                try await Outbox.enqueue(mail, on: database, now: now)
                 return (ticket, message)
             }
         }

@@ -6,6 +6,8 @@ struct TicketsContext: PageContext {
     let section = "support"
     let unresolved: [TicketView]
     let closed: [TicketView]
+    /// The customer's chats with the support (``PastChatsController``).
+    let chats: [PastChatView]
 }
 
 struct NewTicketContext: PageContext {
@@ -72,7 +74,8 @@ struct TicketsController: RouteCollection {
         let context = TicketsContext(
             layout: LayoutContext(request: request, titleKey: "area.support.title"),
             unresolved: try tickets.filter { !$0.isClosed }.map { try TicketView($0, format) },
-            closed: try tickets.filter(\.isClosed).map { try TicketView($0, format) }
+            closed: try tickets.filter(\.isClosed).map { try TicketView($0, format) },
+            chats: try await Chat.past(of: customerID, on: request.db).map { try PastChatView($0, format) }
         )
         return try await request.renderPage("CustomerArea/tickets", context)
     }
@@ -208,7 +211,7 @@ struct TicketsController: RouteCollection {
     private func renderTicket(_ request: Request, ticket: Ticket, notice: AreaNotice?, reply: String, replyError: String?, status: HTTPStatus = .ok) async throws -> Response {
         let format = AreaFormatter(request: request)
         let ticketID = try ticket.requireID()
-        let customerID = ticket.$customer.id
+        guard let customerID = ticket.$customer.id else { throw Abort(.notFound) }
         let messages = try await TicketMessage.thread(of: ticketID, on: request.db)
         var service: ServiceView?
         if let serviceID = ticket.$service.id, let related = try await Service.find(serviceID, for: customerID, on: request.db) {

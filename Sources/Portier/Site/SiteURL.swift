@@ -22,6 +22,8 @@ enum SitePath: String, CaseIterable, Sendable {
     case support = "kundavdelning/support"
     case invoices = "kundavdelning/fakturor"
     case newTicket = "kundavdelning/support/nytt"
+    /// A logged-in customer's past chats (listed on the Support page).
+    case pastChats = "kundavdelning/support/chattar"
     case contactDetails = "kundavdelning/kontaktuppgifter"
     case changeEmail = "kundavdelning/kontaktuppgifter/e-post"
     case changePassword = "kundavdelning/kontaktuppgifter/losenord"
@@ -232,6 +234,8 @@ enum SiteURL: Hashable, Sendable {
     case service(Parameter<UUID>)
     case invoice(Parameter<UUID>)
     case ticket(Parameter<UUID>, TicketAction? = nil)
+    /// One of the customer's past chats under Support.
+    case pastChat(Parameter<UUID>)
     /// Ends one session from "Inloggade enheter".
     case endSession(Parameter<UUID>)
     /// Renames or removes one passkey on Säkerhet.
@@ -299,6 +303,8 @@ enum SiteURL: Hashable, Sendable {
             Self.fixed(.invoices) + [Self.value(.id, id)]
         case .ticket(let id, let action):
             Self.fixed(.support) + [Self.value(.id, id)] + Self.action(action)
+        case .pastChat(let id):
+            Self.fixed(.pastChats) + [Self.value(.id, id)]
         case .endSession(let id):
             Self.fixed(.security) + [.constant("enheter"), Self.value(.id, id), .constant("logga-ut")]
         case .passkey(let id, let action):

@@ -21,6 +21,16 @@ struct StaffChatContext: StaffPageContext {
     let availabilityPath: String
     /// A customer's page in `/personal`, `:id` standing for the customer.
     let customerPagePattern: String
+    let figures: Figures
+
+    /// Chats per day (an SVG bar chart, its numbers in its description) and the median wait.
+    struct Figures: Encodable {
+        let chartSVG: String
+        let total: Int
+        let acceptedCount: Int
+        /// "3 min 20 s"; nil when no chat of the period was accepted.
+        let medianWait: String?
+    }
 }
 
 /// `/personal/chatt`: the support staff's side of the chat. The page lists waiting chats and
@@ -54,9 +64,28 @@ struct StaffChatController: RouteCollection {
             mine: try await service.activeChats(staffID: staffID).map(entry),
             socketPath: SitePath.chatSocket.path + "?roll=personal",
             availabilityPath: SitePath.staffChatAvailability.path,
-            customerPagePattern: SiteURL.staffCustomer(.key).path
+            customerPagePattern: SiteURL.staffCustomer(.key).path,
+            figures: try await figures(request)
         )
         return try await request.renderPage("Staff/chat", context)
+    }
+
+    private func figures(_ request: Request) async throws -> StaffChatContext.Figures {
+        let format = AreaFormatter(request: request)
+        let summary = try await ChatFigures(database: request.db).summary(endingOn: format.today)
+        let chart = ViewsBarChart(
+            id: "chats-per-day",
+            title: format.text("staff.chat.figures.chart_title", format.day(summary.days[0]), format.day(format.today)),
+            days: summary.days, values: summary.chatsPerDay,
+            describe: { day, chats in format.day(day) + ": " + String(chats) }
+        )
+        return .init(
+            chartSVG: chart.svg, total: summary.total, acceptedCount: summary.acceptedCount,
+            medianWait: summary.medianWait.map { seconds in
+                let whole = Int(seconds.rounded())
+                return format.text("staff.chat.figures.wait", String(whole / 60), String(whole % 60))
+            }
+        )
     }
 
     struct AvailabilityForm: Content {

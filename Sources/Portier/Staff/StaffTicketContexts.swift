@@ -15,6 +15,8 @@ struct StaffTicketQueueContext: StaffPageContext {
         let subject: String
         let customerName: String
         let customerEmail: String
+        /// A visitor's ticket (a message left in the chat), answered by mail.
+        let isVisitor: Bool
         let status: StatusView
         let lastActivity: DateTimeView
         let assigneeName: String?
@@ -48,6 +50,12 @@ struct StaffTicketContext: StaffPageContext {
         let phone: String?
     }
 
+    /// A visitor's ticket: who left the message in the chat ("Besökare: namn <e-post>").
+    struct VisitorSummary: Encodable {
+        let name: String
+        let email: String
+    }
+
     struct ServiceSummary: Encodable {
         let domain: String
         let kindLabel: String
@@ -74,7 +82,11 @@ struct StaffTicketContext: StaffPageContext {
     let created: DateTimeView
     let lastActivity: DateTimeView
     let assigneeName: String?
-    let customer: CustomerSummary
+    /// The customer; nil on a visitor's ticket (then ``visitor``).
+    let customer: CustomerSummary?
+    let visitor: VisitorSummary?
+    /// Where staff replies are mailed.
+    let replyEmail: String
     let services: [ServiceSummary]
     let entries: [Entry]
     let assignees: [OptionView]

@@ -35,8 +35,9 @@ struct StaffTicketsController: RouteCollection {
                 number: String(ticket.number),
                 path: SiteURL.staffTicket(.value(ticket.number)).path,
                 subject: ticket.subject,
-                customerName: ticket.customer.name,
-                customerEmail: ticket.customer.email,
+                customerName: ticket.correspondent.name,
+                customerEmail: ticket.correspondent.email,
+                isVisitor: ticket.isVisitor,
                 status: Self.status(ticket, format),
                 lastActivity: DateTimeView(ticket.lastActivityAt, format),
                 assigneeName: ticket.joinedAssignee?.name
@@ -169,10 +170,14 @@ struct StaffTicketsController: RouteCollection {
     private func render(_ request: Request, ticket: Ticket, form: FormState, status: HTTPStatus = .ok) async throws -> Response {
         let format = AreaFormatter(request: request)
         let ticketID = try ticket.requireID()
-        let customer = ticket.customer
+        let customer = ticket.$customer.value ?? nil
+        let correspondent = ticket.correspondent
         let messages = try await TicketMessage.thread(of: ticketID, on: request.db)
         let notes = try await TicketNote.notes(of: ticketID, on: request.db)
-        let services = try await Service.query(for: customer.requireID(), on: request.db).sort(\.$domain).sort(\.$kind).all()
+        var services: [Service] = []
+        if let customer {
+            services = try await Service.query(for: customer.requireID(), on: request.db).sort(\.$domain).sort(\.$kind).all()
+        }
         let handlers = try await StaffMember.ticketHandlers(on: request.db)
         let waiting = try await TicketQueue(database: request.db).waitingForUsCount()
         let assignee = try await ticket.$assignedStaff.get(on: request.db)
@@ -181,7 +186,7 @@ struct StaffTicketsController: RouteCollection {
         let entries = (messages.map { message in
             (message.createdAt, 0, StaffTicketContext.Entry(
                 isCustomer: message.author == .customer, isStaff: message.author == .staff, isNote: false,
-                author: message.author == .customer ? customer.name : (message.authorName ?? format.text("area.ticket.author.staff")),
+                author: message.author == .customer ? correspondent.name : (message.authorName ?? format.text("area.ticket.author.staff")),
                 body: message.body, sent: DateTimeView(message.createdAt, format)
             ))
         } + notes.map { note in
@@ -206,7 +211,9 @@ struct StaffTicketsController: RouteCollection {
             created: DateTimeView(ticket.createdAt, format),
             lastActivity: DateTimeView(ticket.lastActivityAt, format),
             assigneeName: assignee?.name,
-            customer: .init(name: customer.name, email: customer.email, phone: customer.phone),
+            customer: customer.map { .init(name: $0.name, email: $0.email, phone: $0.phone) },
+            visitor: ticket.isVisitor ? .init(name: correspondent.name, email: correspondent.email) : nil,
+            replyEmail: correspondent.email,
             services: try services.map { service in
                 .init(
                     domain: service.domain, kindLabel: format.text(service.kind.catalogKey), plan: service.plan,

@@ -292,17 +292,17 @@ struct ChatServiceTests {
             guard case .notYet = early else { Issue.record("left before two minutes while open: \(early)"); return }
             context.clock.advance(by: 1)
             let left = try await service.leaveAsTicket(chat, by: .client)
-            guard case .leftForMail = left else { Issue.record("not left: \(left)"); return }
+            guard case .ticket(let ticket, _) = left else { Issue.record("not left: \(left)"); return }
 
             let stored = try #require(try await Chat.find(chat.id, on: context.app.db))
-            #expect(stored.status == .leftAsTicket)
+            #expect(stored.status == .leftAsTicket && stored.$ticket.id == ticket.id)
             let receipt = try #require(try await OutboxReader.mails(context.app, to: "vera@example.org").first)
-            #expect(receipt.subject == "Vi har tagit emot ditt meddelande")
+            #expect(receipt.subject == "Vi har tagit emot ditt meddelande (ärende \(ticket.number))")
             #expect(receipt.textBody.contains("Min webbplats är nere"))
             let again = try await service.leaveAsTicket(stored, by: .client)
             guard case .alreadyFinished = again else { Issue.record("left twice: \(again)"); return }
 
-            // The support answers by mail.
+            // The support answers from the chat pane: a reply on the ticket, mailed.
             let staff = try #require(try await StaffMember.query(on: context.app.db).first())
             let reply = try await service.replyByMail(to: stored, text: "Vi tittar på det nu.", by: staff)
             guard case .posted = reply else { Issue.record("no reply: \(reply)"); return }

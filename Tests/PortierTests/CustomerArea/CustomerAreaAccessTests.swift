@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import Testing
+import Vapor
 import VaporTesting
 @testable import Portier
 
@@ -16,6 +17,9 @@ struct CustomerAreaAccessTests {
         let invoiceB: Invoice
         let ticketA: Ticket
         let ticketB: Ticket
+        /// Past chats under Support: A's (answered by Sam Support, ended) and B's.
+        let chatA: Chat
+        let chatB: Chat
     }
 
     private func makeWorld(_ context: TestContext) async throws -> World {
@@ -27,7 +31,18 @@ struct CustomerAreaAccessTests {
         let invoiceB = try await AreaFixtures.invoice(context, for: b, lines: [InvoiceLineDraft(description: "Bertils hemliga rad", unitPrice: Money(kronor: 777))])
         let ticketA = try await AreaFixtures.ticket(context, for: a)
         let ticketB = try await AreaFixtures.ticket(context, for: b, subject: "Bertils hemliga ärende", message: "Bertils hemliga meddelande")
-        return World(a: a, b: b, serviceA: serviceA, serviceB: serviceB, invoiceA: invoiceA, invoiceB: invoiceB, ticketA: ticketA, ticketB: ticketB)
+        let chats = ChatFixtures.service(context)
+        let staff = try await ChatFixtures.availableSupport(context)
+        guard case .started(let chatA, _, _) = try await chats.start(.customer(a), language: .swedish),
+              case .started(let chatB, _, _) = try await chats.start(.customer(b), language: .swedish) else {
+            throw Abort(.internalServerError, reason: "the chats did not start")
+        }
+        _ = try await chats.post("Min <script>alert(1)</script> fråga", in: chatA, by: .client)
+        _ = try await chats.accept(chatA, by: staff)
+        _ = try await chats.post("Svar från supporten", in: chatA, by: try ChatFixtures.writer(staff))
+        _ = try await chats.end(chatA, by: .client)
+        _ = try await chats.post("Bertils hemliga chattmeddelande", in: chatB, by: .client)
+        return World(a: a, b: b, serviceA: serviceA, serviceB: serviceB, invoiceA: invoiceA, invoiceB: invoiceB, ticketA: ticketA, ticketB: ticketB, chatA: chatA, chatB: chatB)
     }
 
     @Test("Visitors are sent to the login page, which returns to the page afterwards")
@@ -38,6 +53,7 @@ struct CustomerAreaAccessTests {
             let pages = [
                 "/kundavdelning", "/kundavdelning/tjanster", world.serviceA.path, "/kundavdelning/fakturor", world.invoiceA.path,
                 "/kundavdelning/support", "/kundavdelning/support/nytt", world.ticketA.path, "/kundavdelning/kontaktuppgifter",
+                SiteURL.pastChat(.value(try world.chatA.requireID())).path,
             ]
 
             for path in pages {
@@ -72,7 +88,7 @@ struct CustomerAreaAccessTests {
             let browser = try await AreaFixtures.browser(context)
             let messagesBefore = try await TicketMessage.query(on: context.app.db).count()
 
-            for path in [world.serviceB.path, world.invoiceB.path, world.ticketB.path] {
+            for path in [world.serviceB.path, world.invoiceB.path, world.ticketB.path, SiteURL.pastChat(.value(try world.chatB.requireID())).path] {
                 let response = try await browser.get(path)
                 #expect(response.status == .notFound, "\(path)")
                 #expect(!response.body.string.contains("Bertil"), "\(path)")
@@ -104,7 +120,7 @@ struct CustomerAreaAccessTests {
             try await makeWorld(context)
             let browser = try await AreaFixtures.browser(context)
 
-            for base in ["/kundavdelning/tjanster/", "/kundavdelning/fakturor/", "/kundavdelning/support/"] {
+            for base in ["/kundavdelning/tjanster/", "/kundavdelning/fakturor/", "/kundavdelning/support/", "/kundavdelning/support/chattar/"] {
                 #expect(try await browser.get(base + UUID().uuidString).status == .notFound, "\(base)")
                 #expect(try await browser.get(base + "1").status == .notFound, "\(base)")
                 #expect(try await browser.get(base + "inte-ett-id").status == .notFound, "\(base)")
@@ -131,6 +147,20 @@ struct CustomerAreaAccessTests {
                 #expect(!response.body.string.contains("Bertils hemliga"), "\(path)")
                 #expect(!response.body.string.contains(world.invoiceB.id!.uuidString.lowercased()), "\(path)")
             }
+            // Past chats: the list under Support and one chat's transcript, escaped.
+            let support = try await browser.get("/kundavdelning/support").body.string
+            #expect(support.contains("Tidigare chattar"))
+            #expect(support.contains(SiteURL.pastChat(.value(try world.chatA.requireID())).path))
+            #expect(!support.contains(SiteURL.pastChat(.value(try world.chatB.requireID())).path))
+            #expect(support.contains("Sam Support") && support.contains("Avslutad"))
+            let chatPage = try await browser.get(SiteURL.pastChat(.value(try world.chatA.requireID())).path)
+            #expect(chatPage.status == .ok)
+            let transcript = chatPage.body.string
+            #expect(transcript.contains("Min &lt;script&gt;alert(1)&lt;/script&gt; fråga"))
+            #expect(!transcript.contains("<script>alert(1)"))
+            #expect(transcript.contains("Svar från supporten") && transcript.contains("Sam Support har tagit chatten."))
+            #expect(!transcript.contains("Bertils hemliga"))
+
             let invoices = try await browser.get("/kundavdelning/fakturor")
             #expect(invoices.body.string.contains(world.invoiceA.path))
             #expect(!invoices.body.string.contains("Faktura \(world.invoiceB.number)"))

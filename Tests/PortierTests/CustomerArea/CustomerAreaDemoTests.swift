@@ -140,13 +140,15 @@ struct CustomerAreaDemoTests {
             let customer = try await Fixtures.customer(context.app)
             try await CustomerAreaDemoData(database: context.app.db, catalogs: context.app.catalogs, now: context.clock.now()).seed(for: customer)
             let migrations: [any AsyncMigration] = [
-                CreateChatMessage(), CreateChat(), CreateTicketNote(), UpdateTicketMessageAddStaffID(), UpdateTicketAddAssignedStaff(),
+                UpdateTicketAddVisitorContact(), CreateChatMessage(), CreateChat(), CreateTicketNote(), UpdateTicketMessageAddStaffID(), UpdateTicketAddAssignedStaff(),
                 CreateEmailChangeToken(), CreateTicketMessage(), CreateTicket(), CreateInvoiceLine(), CreateInvoice(), CreateService(), UpdateCustomerAddContactDetails(),
             ]
 
             // One connection for the schema changes: with in-memory SQLite each pooled connection
-            // may otherwise see the schema as it was when it last looked.
-            try await context.app.db.transaction { database in
+            // may otherwise see the schema as it was when it last looked. Not a transaction:
+            // rebuilding the tickets table on SQLite switches foreign keys off, which SQLite
+            // ignores inside one.
+            try await context.app.db.withConnection { database in
                 for migration in migrations {
                     try await migration.revert(on: database)
                 }
