@@ -106,8 +106,21 @@ extension AuthSession {
         try await query.delete()
     }
 
-    /// Ends every session of a staff member.
-    public static func endAll(ofStaff staffID: UUID, on database: any Database) async throws {
+    /// Ends every session of a staff member, and the customer sessions they started with "Logga
+    /// in som kunden". Returns the customers whose impersonation ended, for the audit log.
+    @discardableResult
+    public static func endAll(ofStaff staffID: UUID, on database: any Database) async throws -> [UUID] {
+        let impersonated = try await endImpersonations(by: staffID, on: database)
         try await AuthSession.query(on: database).filter(\.$staffID == staffID).delete()
+        return impersonated
+    }
+
+    /// Ends the customer sessions the staff member started with "Logga in som kunden" (staff
+    /// logout, disabling the member). Returns the customers whose impersonation ended.
+    public static func endImpersonations(by staffID: UUID, on database: any Database) async throws -> [UUID] {
+        let sessions = try await AuthSession.query(on: database).filter(\.$impersonatorStaffID == staffID).all()
+        guard !sessions.isEmpty else { return [] }
+        try await AuthSession.query(on: database).filter(\.$id ~~ sessions.compactMap(\.id)).delete()
+        return sessions.compactMap { $0.$customer.id }
     }
 }

@@ -40,5 +40,6 @@ enum PortierMigrations {
         CreateChatMessage(),
         CreateStaffChatAvailability(),
         CreateCustomerNameWords(),
+        UpdateAuthSessionAddImpersonatorIndex(),
     ]
 }
