@@ -106,12 +106,26 @@ extension AuthSession {
         try await query.delete()
     }
 
-    /// Ends every session of a staff member.
-    public static func endAll(ofStaff staffID: UUID, except keptID: UUID? = nil, on database: any Database) async throws {
+    /// Ends every session of a staff member (but `keptID`, the one changing its password), and
+    /// the customer sessions they started with "Logga in som kunden". Returns the customers whose
+    /// impersonation ended, for the audit log.
+    @discardableResult
+    public static func endAll(ofStaff staffID: UUID, except keptID: UUID? = nil, on database: any Database) async throws -> [UUID] {
+        let impersonated = try await endImpersonations(by: staffID, on: database)
         var query = AuthSession.query(on: database).filter(\.$staffID == staffID)
         if let keptID {
             query = query.filter(\.$id != keptID)
         }
         try await query.delete()
+        return impersonated
+    }
+
+    /// Ends the customer sessions the staff member started with "Logga in som kunden" (staff
+    /// logout, disabling the member). Returns the customers whose impersonation ended.
+    public static func endImpersonations(by staffID: UUID, on database: any Database) async throws -> [UUID] {
+        let sessions = try await AuthSession.query(on: database).filter(\.$impersonatorStaffID == staffID).all()
+        guard !sessions.isEmpty else { return [] }
+        try await AuthSession.query(on: database).filter(\.$id ~~ sessions.compactMap(\.id)).delete()
+        return sessions.compactMap { $0.$customer.id }
     }
 }

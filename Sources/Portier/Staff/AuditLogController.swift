@@ -72,6 +72,7 @@ struct AuditLogController: RouteCollection {
             AuditLogPageContext.EventView(
                 occurred: DateTimeView(event.occurredAt, format),
                 kind: event.kind,
+                kindLabel: AuditEventLabels.label(for: event.kind, language: format.language, catalogs: format.catalogs),
                 staff: event.staffID.map { staffNames[$0] ?? $0.uuidString.lowercased() },
                 customer: event.customerID.map { customerEmails[$0] ?? $0.uuidString.lowercased() },
                 email: event.email,
@@ -96,7 +97,11 @@ struct AuditLogController: RouteCollection {
             staffOptions: staffMembers.compactMap { member in
                 member.id.map { .init(value: $0.uuidString.lowercased(), label: member.name + " (" + member.email + ")", isSelected: $0 == filter.staffID) }
             },
-            kindOptions: AuditEvent.Kind.allCases.map { .init(value: $0.rawValue, label: $0.rawValue, isSelected: $0.rawValue == filter.kind) },
+            // By label, in the reader's language; the code stays the value (links keep working).
+            kindOptions: AuditEvent.Kind.allCases
+                .map { AuditLogPageContext.Option(value: $0.rawValue, label: AuditEventLabels.label(for: $0.rawValue, language: format.language, catalogs: format.catalogs),
+                              isSelected: $0.rawValue == filter.kind) }
+                .sorted { $0.label.compare($1.label, locale: Locale(identifier: format.language.rawValue)) == .orderedAscending },
             customer: raw.kund?.trimmed ?? "",
             from: filter.from?.iso ?? "",
             through: filter.through?.iso ?? "",
@@ -132,7 +137,7 @@ struct AuditLogPageContext: StaffPageContext {
     let firstPagePath: String?
     let nextPath: String?
 
-    struct Option: Encodable {
+    struct Option: Encodable, Sendable {
         let value: String
         let label: String
         let isSelected: Bool
@@ -140,7 +145,9 @@ struct AuditLogPageContext: StaffPageContext {
 
     struct EventView: Encodable {
         let occurred: DateTimeView
+        /// The stored code (`staff.login.succeeded`) and what it says (`AuditEventLabels`).
         let kind: String
+        let kindLabel: String
         let staff: String?
         let customer: String?
         /// The address the event names (typed at a login, or the staff member acted on).

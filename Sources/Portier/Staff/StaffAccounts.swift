@@ -97,7 +97,10 @@ struct StaffAccounts {
         try await database.transactionTakingSQLiteWriteLock { database in
             try await member.update(on: database)
             if isDisabled {
-                try await AuthSession.endAll(ofStaff: memberID, on: database)
+                // Their own sessions, and the customer sessions they started as the customer.
+                for customerID in try await AuthSession.endAll(ofStaff: memberID, on: database) {
+                    try await actor.impersonationEnded(customerID: customerID, startedBy: memberID, details: "staff disabled").create(on: database)
+                }
                 try await StaffPasswordToken.revokeAll(of: memberID, at: services.clock.now(), on: database)
             }
             try await actor.event(isDisabled ? .staffDisabled : .staffEnabled, about: member).create(on: database)
@@ -113,7 +116,9 @@ struct StaffAccounts {
             try await twoStep.disable(for: .staff(memberID), on: database)
             // A lost phone may hold a passkey too: the member starts again from the password.
             try await PasskeyCredential.query(for: .staff(memberID), on: database).delete()
-            try await AuthSession.endAll(ofStaff: memberID, on: database)
+            for customerID in try await AuthSession.endAll(ofStaff: memberID, on: database) {
+                try await actor.impersonationEnded(customerID: customerID, startedBy: memberID, details: "staff second factor reset").create(on: database)
+            }
             try await actor.event(.staffSecondFactorReset, about: member).create(on: database)
         }
     }
@@ -136,6 +141,13 @@ struct StaffAuditActor: Sendable {
             staffID: request.auth.get(AuthenticatedStaff.self)?.staff.id, ipAddress: request.clientIP,
             userAgent: request.headers.first(name: .userAgent), now: request.portier.clock.now()
         )
+    }
+
+    /// A "Logga in som kunden" session of `staffID` ended by this change (`staff_id` names the
+    /// member who had started it, as when it ends on "Avsluta").
+    func impersonationEnded(customerID: UUID, startedBy staffID: UUID, details: String) -> AuditEvent {
+        AuditEvent(kind: .impersonationEnded, occurredAt: now, customerID: customerID, staffID: staffID, email: nil,
+                   ipAddress: ipAddress, userAgent: userAgent, details: details)
     }
 
     /// An event about `member` (named by e-mail; the acting staff member in `staff_id`).

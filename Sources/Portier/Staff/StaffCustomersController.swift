@@ -232,11 +232,8 @@ struct StaffCustomersController: RouteCollection {
         return try await request.renderPage("Staff/customer", context, status: status)
     }
 
-    /// An audit event's name for staff: the customer's own wording when there is one.
+    /// An audit event's name for staff (`AuditEventLabels`).
     static func eventLabel(_ kind: String, format: AreaFormatter) -> String {
-        for key in ["staff.customers.event." + kind, "security.event." + kind] where format.catalogs.strings[format.language]?[key] != nil {
-            return format.text(key)
-        }
-        return kind
+        AuditEventLabels.label(for: kind, language: format.language, catalogs: format.catalogs)
     }
 }

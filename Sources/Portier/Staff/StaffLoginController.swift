@@ -52,18 +52,30 @@ struct StaffLoginController: RouteCollection {
         }
     }
 
-    /// Ends the staff session (also one still waiting for its code); the customer cookie is left alone.
+    /// Ends the staff session (also one still waiting for its code) and every customer session the
+    /// staff member started with "Logga in som kunden", in any browser (each audited). The
+    /// customer cookie is cleared only when it was such a session.
     @Sendable
     func logout(request: Request) async throws -> Response {
         let staffID = request.auth.get(AuthenticatedStaff.self)?.staff.id
             ?? request.auth.get(PendingSecondFactor.self).flatMap { $0.session.subjectKind == .staff ? $0.session.staffID : nil }
+        let wasImpersonating = staffID != nil && request.auth.get(AuthenticatedCustomer.self)?.impersonatorStaffID == staffID
         let manager = SessionManager(request: request)
         try await manager.endCurrent(.staff)
         if let staffID {
-            try await request.audit(.staffLogout, staffID: staffID)
+            try await request.db.transactionTakingSQLiteWriteLock { database in
+                for customerID in try await AuthSession.endImpersonations(by: staffID, on: database) {
+                    try await request.audit(.impersonationEnded, customerID: customerID, staffID: staffID, details: "staff logout", on: database)
+                }
+                try await request.audit(.staffLogout, staffID: staffID, on: database)
+            }
         }
         let response = request.redirect(to: SitePath.staffLogin(next: nil, notice: .loggedOut), redirectType: .normal)
         manager.clearCookie(.staff, on: response)
+        if wasImpersonating {
+            request.auth.logout(AuthenticatedCustomer.self)
+            manager.clearCookie(.customer, on: response)
+        }
         return response
     }
 

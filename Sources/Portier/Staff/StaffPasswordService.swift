@@ -40,7 +40,10 @@ struct StaffPasswordService {
             member.passwordHash = hash
             try await member.update(on: database)
             try await StaffPasswordToken.revokeAll(of: memberID, at: now, on: database)
-            try await AuthSession.endAll(ofStaff: memberID, on: database)
+            for customerID in try await AuthSession.endAll(ofStaff: memberID, on: database) {
+                try await AuditEvent(kind: .impersonationEnded, occurredAt: now, customerID: customerID, staffID: memberID, email: nil,
+                                     ipAddress: event.ipAddress, userAgent: event.userAgent, details: "staff password set").create(on: database)
+            }
             try await event.create(on: database)
             return true
         }

@@ -87,7 +87,10 @@ struct AuditLogTests {
             let page = try await browser.get(SitePath.staffAuditLog.path)
             #expect(page.status == .ok)
             let body = page.body.string
-            #expect(body.contains("<code>password_reset.requested</code>"))
+            #expect(body.contains(#"<th scope="row" data-kind="password_reset.requested">Länk för nytt lösenord begärd</th>"#))
+            #expect(!body.contains(">password_reset.requested<"))
+            // The kind filter lists labels, with the code as the value.
+            #expect(body.contains(#"<option value="staff.login.succeeded">Personal: inloggning</option>"#))
             #expect(body.contains("Ada Admin"))
             #expect(body.contains(customer.email))
             #expect(body.contains("198.51.100.23"))
@@ -105,7 +108,7 @@ struct AuditLogTests {
             #expect(text.contains("Den medarbetaren finns inte"))
             #expect(text.contains("Skriv kundens hela e-postadress"))
             // The filters that failed are not used: the event still shows.
-            #expect(text.contains("<code>password_reset.requested</code>"))
+            #expect(text.contains(#"data-kind="password_reset.requested">Länk för nytt lösenord begärd<"#))
         }
     }
 
@@ -130,6 +133,34 @@ struct AuditLogTests {
             #expect(!second.body.string.contains("k0@example.se<"))
             #expect(!second.body.string.contains(#"rel="next""#))
             #expect(second.body.string.contains(#"rel="first""#))
+        }
+    }
+
+    @Test("Every audit kind has a label in both catalogs, and the page shows it in the reader's language")
+    func everyKindLabelled() async throws {
+        try await withPortierApp { context in
+            let catalogs = context.app.catalogs
+            for language in [Language.swedish, .english] {
+                for kind in AuditEvent.Kind.allCases {
+                    let key = AuditEventLabels.key(for: kind.rawValue, language: language, catalogs: catalogs)
+                    #expect(key != nil, "\(kind.rawValue) has no \(language.rawValue) label (add staff.audit.kind.\(kind.rawValue))")
+                    let label = AuditEventLabels.label(for: kind.rawValue, language: language, catalogs: catalogs)
+                    #expect(!label.isEmpty && label != kind.rawValue, "\(kind.rawValue) in \(language.rawValue)")
+                }
+            }
+            // The catalogs differ: a label is not just the Swedish text in both.
+            #expect(AuditEventLabels.label(for: "staff.logout", language: .english, catalogs: catalogs) == "Staff: logout")
+            #expect(AuditEventLabels.label(for: "no.such.kind", language: .swedish, catalogs: catalogs) == "no.such.kind")
+
+            let admin = try await Fixtures.staffMember(context.app, role: .admin)
+            try await AuditEvent(kind: .ticketNoteAdded, occurredAt: context.clock.now(), customerID: nil, staffID: admin.id, email: nil,
+                                 ipAddress: nil, userAgent: nil).create(on: context.app.db)
+            let browser = TestBrowser(app: context.app)
+            try await browser.logInAsStaff(admin, now: context.clock.now())
+            let swedish = try await browser.get(SitePath.staffAuditLog.path).body.string
+            #expect(swedish.contains(">Intern anteckning i ärende</th>"))
+            #expect(swedish.contains(#"<option value="ticket.note_added">Intern anteckning i ärende</option>"#))
+            #expect(!swedish.contains(">ticket.note_added<"))
         }
     }
 }

@@ -168,4 +168,62 @@ struct ImpersonationTests {
             #expect(try await own.get(SitePath.customerArea.path).status == .ok)
         }
     }
+    @Test("Staff logout ends every customer session the member started, in any browser, each audited")
+    func logoutEndsImpersonation() async throws {
+        try await withPortierApp { context in
+            let setup = try await impersonating(context)
+            // A second browser of the same member, acting as another customer.
+            let other = try await Fixtures.customer(context.app, email: "olle@example.se", name: "Olle Annan")
+            let second = TestBrowser(app: context.app)
+            try await second.logInAsStaff(setup.staff, now: context.clock.now())
+            try await second.get(SiteURL.staffCustomer(.value(other.id!)).path)
+            #expect(try await second.post(SiteURL.staffCustomer(.value(other.id!), .impersonate).path, ["reason": Self.reason]).status == .seeOther)
+            // Another staff member's impersonation and the customer's own session are not touched.
+            let colleague = try await Fixtures.staffMember(context.app, role: .admin)
+            let third = TestBrowser(app: context.app)
+            try await third.logInAsStaff(colleague, now: context.clock.now())
+            try await third.get(SiteURL.staffCustomer(.value(other.id!)).path)
+            #expect(try await third.post(SiteURL.staffCustomer(.value(other.id!), .impersonate).path, ["reason": Self.reason]).status == .seeOther)
+            let own = try await AreaFixtures.browser(context)
+            #expect(try await setup.browser.get(SitePath.customerArea.path).status == .ok)
+            #expect(try await AuthSession.query(on: context.app.db).filter(\.$impersonatorStaffID == setup.staff.id!).count() == 2)
+
+            try await setup.browser.get(SitePath.staffArea.path)
+            let loggedOut = try await setup.browser.post(SitePath.staffLogout.path, [:])
+            #expect(loggedOut.status == .seeOther)
+            #expect(try await AuthSession.query(on: context.app.db).filter(\.$impersonatorStaffID == setup.staff.id!).count() == 0)
+            #expect(try await AuthSession.query(on: context.app.db).filter(\.$staffID == setup.staff.id!).count() == 1, "the second browser's own staff session stays")
+            // This browser's customer cookie was the impersonation: gone, no banner, no customer area.
+            #expect(try await setup.browser.get(SitePath.customerArea.path).status == .seeOther)
+            #expect(try await second.get(SitePath.customerArea.path).status == .seeOther)
+            #expect(try await third.get(SitePath.customerArea.path).body.string.contains("Du är inloggad som Olle Annan av Sam Admin"))
+            #expect(try await own.get(SitePath.customerArea.path).status == .ok)
+
+            let ended = try await events(context, .impersonationEnded)
+            #expect(Set(ended.compactMap(\.customerID)) == [setup.customer.id!, other.id!])
+            #expect(ended.allSatisfy { $0.staffID == setup.staff.id && $0.details == "staff logout" })
+            #expect(try await events(context, .staffLogout).count == 1)
+        }
+    }
+
+    @Test("Disabling a staff member ends the customer sessions they started, audited")
+    func disableEndsImpersonation() async throws {
+        try await withPortierApp { context in
+            let setup = try await impersonating(context)
+            #expect(try await setup.browser.get(SitePath.customerArea.path).status == .ok)
+            let admin = try await Fixtures.staffMember(context.app, role: .admin)
+            let adminBrowser = TestBrowser(app: context.app)
+            try await adminBrowser.logInAsStaff(admin, now: context.clock.now())
+            try await adminBrowser.get(SitePath.staffMembers.path)
+            let disabled = try await adminBrowser.post(SiteURL.staffMember(.value(setup.staff.id!), .disable).path, [:])
+            #expect(disabled.status == .seeOther)
+            #expect(try await AuthSession.query(on: context.app.db).filter(\.$impersonatorStaffID == setup.staff.id!).count() == 0)
+            #expect(try await AuthSession.query(on: context.app.db).filter(\.$staffID == setup.staff.id!).count() == 0)
+            let ended = try #require(try await events(context, .impersonationEnded).first)
+            #expect(ended.customerID == setup.customer.id)
+            #expect(ended.staffID == setup.staff.id)
+            #expect(ended.details == "staff disabled")
+            #expect(try await setup.browser.get(SitePath.customerArea.path).status == .seeOther)
+        }
+    }
 }
