@@ -13,7 +13,9 @@ struct ChatController: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get(SitePath.chat.pathComponents, use: status)
-        routes.post(SitePath.chat.pathComponents, use: start)
+        // The chat card sits on pages shared caches keep (guides, Kontakt), which carry no CSRF
+        // token: starting a chat is checked by origin instead, like a guide's vote.
+        routes.post(SitePath.chat.pathComponents, use: start).acceptsSameOriginWithoutToken()
         routes.get(SitePath.chatSocket.pathComponents, use: socket)
     }
 

@@ -77,7 +77,7 @@ struct PastChatsController: RouteCollection {
     @Sendable
     func show(request: Request) async throws -> Response {
         let customerID = try request.auth.require(AuthenticatedCustomer.self).customer.requireID()
-        guard let id = request.parameters.get("id").flatMap(UUID.init(uuidString:)),
+        guard let id = request.parameters.uuid(.id),
               let chat = try await Chat.query(on: request.db)
                 .filter(\.$id == id)
                 .filter(\.$customer.$id == customerID)

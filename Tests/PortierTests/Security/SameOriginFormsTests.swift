@@ -52,6 +52,19 @@ struct SameOriginFormsTests {
         }
     }
 
+    @Test("A visitor on a shared page (no token) starts a chat from this site only")
+    func chatStart() async throws {
+        try await withPortierApp { context in
+            let body = "name=Vera&email=vera%40example.se"
+            let sameOrigin = try await post(context.app, SitePath.chat.path, body, headers: ["Sec-Fetch-Site": "same-origin", "Accept": "application/json"])
+            let crossSite = try await post(context.app, SitePath.chat.path, body, headers: ["Origin": "https://evil.example", "Accept": "application/json"])
+
+            #expect(sameOrigin.status == .created)
+            #expect(crossSite.status == .forbidden)
+            #expect(try await Chat.query(on: context.app.db).count() == 1)
+        }
+    }
+
     @Test("Every other form still needs its token, whatever the browser says about the origin")
     func otherFormsNeedTheToken() async throws {
         try await withPortierApp { context in
