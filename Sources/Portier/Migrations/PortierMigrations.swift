@@ -41,5 +41,6 @@ enum PortierMigrations {
         CreateStaffChatAvailability(),
         CreateCustomerNameWords(),
         UpdateAuthSessionAddImpersonatorIndex(),
+        CreateDeletedGuide(),
     ]
 }

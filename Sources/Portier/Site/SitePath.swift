@@ -60,6 +60,8 @@ enum SitePath: String, CaseIterable {
     /// The "Tillgänglig för chatt" switch (a form).
     case staffChatAvailability = "personal/chatt/tillganglighet"
     case staffGuides = "personal/guider"
+    /// "Ny guide": title, address, language and category; then the editor.
+    case staffNewGuide = "personal/guider/ny"
     case staffFeedback = "personal/feedback"
     case staffAuditLog = "personal/granskningslogg"
     case staffMembers = "personal/medarbetare"
@@ -159,6 +161,9 @@ enum SitePath: String, CaseIterable {
     static func staffGuideUnpublish(_ id: UUID) -> String { staffGuide(id) + "/avpublicera" }
     static func staffGuideImages(_ id: UUID) -> String { staffGuide(id) + "/bilder" }
     static func staffGuideRestore(_ id: UUID, version: Int) -> String { staffGuide(id) + "/versioner/" + String(version) + "/aterstall" }
+    /// Deleting a guide: the confirmation page (GET) and its form (POST).
+    static let staffGuideDeleteSegment = "ta-bort"
+    static func staffGuideDelete(_ id: UUID) -> String { staffGuide(id) + "/" + staffGuideDeleteSegment }
 
     /// The feedback page's CSV files (add `?fran=…&till=…`).
     static let staffFeedbackGuidesCSV = SitePath.staffFeedback.path + "/guider.csv"
@@ -250,6 +255,7 @@ struct SitePaths: Encodable {
     let staffLogout = SitePath.staffLogout.path
     let staffTickets = SitePath.staffTickets.path
     let staffGuides = SitePath.staffGuides.path
+    let staffNewGuide = SitePath.staffNewGuide.path
     let staffFeedback = SitePath.staffFeedback.path
     let staffCustomers = SitePath.staffCustomers.path
     let staffNewCustomer = SitePath.staffNewCustomer.path

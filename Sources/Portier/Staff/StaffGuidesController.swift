@@ -2,13 +2,18 @@ import Fluent
 import Vapor
 
 /// `/personal/guider` (editor, admin): the guides, and the editor of one guide — preview with the
-/// public page's renderer, save as draft, publish, unpublish, restore a version, upload an image.
-/// Publishing and unpublishing reload the help center at once (`reloadHelpCenter`); every action
-/// is an audit event.
+/// public page's renderer, save as draft, publish, unpublish, restore a version, upload an image;
+/// a new guide and deleting one (`+Lifecycle`). Publishing, unpublishing, creating and deleting
+/// reload the help center at once (`reloadHelpCenter`); every action is an audit event.
 struct StaffGuidesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let guide = SitePath.staffGuides.components + [":id"]
         routes.get(SitePath.staffGuides.components, use: list)
+        routes.get(SitePath.staffNewGuide.components, use: showNewGuide)
+        routes.post(SitePath.staffNewGuide.components, use: createGuide)
+            .returning(to: "staff-new-guide") { _ in SitePath.staffNewGuide.path }
+        routes.get(guide + [.constant(SitePath.staffGuideDeleteSegment)], use: confirmDelete)
+        routes.post(guide + [.constant(SitePath.staffGuideDeleteSegment)], use: delete).returning(to: "guide", Self.guidePage(of:))
         routes.get(guide, use: edit)
         routes.post(guide, use: save).returning(to: "guide", Self.guidePage(of:))
         routes.post(guide + ["avpublicera"], use: unpublish).returning(to: "guide", Self.guidePage(of:))
@@ -48,7 +53,8 @@ struct StaffGuidesController: RouteCollection {
         let context = StaffGuideListContext(
             layout: LayoutContext(request: request, titleKey: StaffSection.guides.titleKey),
             staffNavigation: try request.staffNavigation(.guides),
-            rows: rows
+            rows: rows,
+            notice: StaffGuideNotice.from(request).map { format.text($0.catalogKey) }
         )
         return try await request.renderPage("Staff/guides", context)
     }
@@ -153,7 +159,7 @@ struct StaffGuidesController: RouteCollection {
 
     // MARK: Helpers
 
-    private func findGuide(_ request: Request) async throws -> Guide {
+    func findGuide(_ request: Request) async throws -> Guide {
         guard let id = request.parameters.get("id").flatMap(UUID.init(uuidString:)),
               let guide = try await Guide.query(on: request.db).filter(\.$id == id).with(\.$category).first() else {
             throw Abort(.notFound)
@@ -228,7 +234,8 @@ struct StaffGuidesController: RouteCollection {
                     restorePath: SitePath.staffGuideRestore(guideID, version: version.number)
                 )
             },
-            paths: .init(save: SitePath.staffGuide(guideID), unpublish: SitePath.staffGuideUnpublish(guideID), upload: SitePath.staffGuideImages(guideID)),
+            paths: .init(save: SitePath.staffGuide(guideID), unpublish: SitePath.staffGuideUnpublish(guideID), upload: SitePath.staffGuideImages(guideID),
+                         delete: SitePath.staffGuideDelete(guideID)),
             notice: state.notice.map { format.text($0.catalogKey) },
             imageError: state.imageError,
             imageMarkdown: state.imageMarkdown
