@@ -13,6 +13,8 @@ import hashlib
 import secrets
 import sqlite3
 import time
+import urllib.error
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -184,3 +186,59 @@ def test_feedback_page(portier, browser, screenshot):
     phone = staff_browser(portier, browser, PHONE, "editor", "Eva Mobil")
     phone.get(portier.url("/personal/feedback"))
     assert_no_horizontal_scroll(phone, "the feedback page")
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE])
+def test_create_publish_and_delete_a_guide(width, portier, browser, screenshot):
+    """Ny guide → the editor → Publicera → the public page shows it → Avpublicera → Ta bort
+    (confirmed) → the public page is gone (404)."""
+    driver = staff_browser(portier, browser, width, "editor", "Eva Nyskapare")
+    driver.get(portier.url("/personal/guider"))
+    click_and_wait_for_load(driver, driver.find_element(By.XPATH, with_text("a", "Ny guide")))
+    assert driver.find_element(By.TAG_NAME, "h1").text.strip() == "Ny guide"
+    assert_no_horizontal_scroll(driver, "the new-guide form")
+    assert_axe_clean(driver, "the new-guide form")
+    slug = f"testguide-{uuid.uuid4().hex[:8]}"
+    title = f"Testguide {slug[-8:]}"
+    fill(driver.find_element(By.ID, "title"), title)
+    fill(driver.find_element(By.ID, "slug"), slug)
+    Select(driver.find_element(By.ID, "language")).select_by_value("sv")
+    Select(driver.find_element(By.ID, "category")).select_by_value("sv/webbhotell")
+    click_and_wait_for_load(driver, submit_button(driver.find_element(By.ID, "slug").find_element(By.XPATH, "./ancestor::form[1]"), "Skapa guiden"))
+    assert "Guiden är skapad" in driver.find_element(By.CSS_SELECTOR, ".notice-success").text
+    editor_path = path_of(driver)
+    screenshot(driver, f"new-guide-editor-{width}")
+
+    sentence = f"Den här guiden skapades i webbläsaren {uuid.uuid4().hex[:8]}."
+    fill(driver.find_element(By.ID, "markdown"), sentence + "\n")
+    form = driver.find_element(By.ID, "markdown").find_element(By.XPATH, "./ancestor::form[1]")
+    click_and_wait_for_load(driver, submit_button(form, "Publicera"))
+    assert "Guiden är publicerad" in driver.find_element(By.CSS_SELECTOR, ".notice-success").text
+
+    public_path = f"/hjalp/webbhotell/{slug}"
+    visitor = browser(width)
+    visitor.get(portier.url(public_path))
+    assert sentence in visitor.find_element(By.CSS_SELECTOR, ".guide-body").text
+
+    # A published guide is unpublished before it can be deleted.
+    driver.get(portier.url(editor_path))
+    click_and_wait_for_load(driver, submit_button(driver.find_element(By.CSS_SELECTOR, "form.guide-unpublish"), "Avpublicera"))
+    click_and_wait_for_load(driver, driver.find_element(By.XPATH, with_text("a", "Ta bort guiden")))
+    assert title in driver.find_element(By.TAG_NAME, "h1").text
+    assert "sparade versioner" in driver.find_element(By.ID, "delete-consequences").text
+    assert_no_horizontal_scroll(driver, "the delete confirmation")
+    assert_axe_clean(driver, "the delete confirmation")
+    screenshot(driver, f"delete-guide-{width}")
+    form = driver.find_element(By.ID, "delete-consequences").find_element(By.XPATH, "./following-sibling::form[1]")
+    click_and_wait_for_load(driver, submit_button(form, "Ta bort guiden"))
+    assert path_of(driver) == "/personal/guider"
+    assert "Guiden är borttagen." in driver.find_element(By.CSS_SELECTOR, ".notice-success").text
+    assert title not in driver.find_element(By.CSS_SELECTOR, ".area-content").text
+
+    visitor.get(portier.url(public_path))
+    assert sentence not in visitor.page_source
+    try:
+        urllib.request.urlopen(portier.url(public_path), timeout=30)
+        raise AssertionError("the deleted guide's page still answers")
+    except urllib.error.HTTPError as error:
+        assert error.code == 404, f"the deleted guide's page answered {error.code}"

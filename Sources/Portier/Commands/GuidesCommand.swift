@@ -2,7 +2,8 @@ import Fluent
 import Vapor
 
 /// `portier guides import [--force]` loads `Resources/Guides` and reports what changed (a broken
-/// guide is rejected with its file and line; a guide edited in the browser is kept unless `--force`); `portier guides feedback` prints views, votes and comments
+/// guide is rejected with its file and line; a guide edited in the browser is kept, and one deleted
+/// there stays deleted, unless `--force`); `portier guides feedback` prints views, votes and comments
 /// per guide and the searches that found nothing.
 struct GuidesCommand: AsyncCommand {
     struct Signature: CommandSignature {
@@ -12,7 +13,7 @@ struct GuidesCommand: AsyncCommand {
         @Option(name: "limit", help: "How many unanswered searches and comments to show (default 10)")
         var limit: Int?
 
-        @Flag(name: "force", help: "import: overwrite guides edited in the browser (/personal/guider) with their files")
+        @Flag(name: "force", help: "import: overwrite guides edited in the browser (/personal/guider) with their files, and import again those deleted there")
         var force: Bool
     }
 

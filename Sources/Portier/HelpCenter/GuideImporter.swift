@@ -6,8 +6,9 @@ import Vapor
 /// Loads `Resources/Guides` into the database: adds new guides, updates changed ones (rendering
 /// their HTML again), and removes guides whose files are gone. The search index is built from the
 /// result afterwards (`importGuides`, `GuideSearchEngine`). A guide saved in the browser editor
-/// (`/personal/guider`) is kept as it is — neither updated from its file nor removed — unless
-/// `force` is set, which makes the file win again.
+/// (`/personal/guider`) is kept as it is — neither updated from its file nor removed — and a guide
+/// deleted there stays deleted (`DeletedGuide`), unless `force` is set, which makes the files win
+/// again (and forgets the deletions).
 struct GuideImporter {
     struct Report: Equatable, CustomStringConvertible {
         var added: [String] = []
@@ -16,13 +17,19 @@ struct GuideImporter {
         var unchanged = 0
         /// Guides edited in the browser that the files did not overwrite (no `--force`).
         var kept: [String] = []
+        /// Files of guides deleted in the browser, not imported again (no `--force`).
+        var leftDeleted: [String] = []
 
         var description: String {
             var lines = ["guides: \(added.count) added, \(updated.count) updated, \(removed.count) removed, \(unchanged) unchanged"]
             if !kept.isEmpty {
                 lines[0] += ", \(kept.count) kept (edited in the browser; --force overwrites them)"
             }
+            if !leftDeleted.isEmpty {
+                lines[0] += ", \(leftDeleted.count) left deleted (deleted in the browser; --force imports them again)"
+            }
             lines += added.map { "  + \($0)" } + updated.map { "  ~ \($0)" } + removed.map { "  - \($0)" } + kept.map { "  = \($0)" }
+                + leftDeleted.map { "  x \($0)" }
             return lines.joined(separator: "\n")
         }
     }
@@ -44,12 +51,20 @@ struct GuideImporter {
             let renderer = GuideRenderer()
             // Browser-edited guides stay, also under a new slug: their file names them by its path.
             let editedPaths = force ? [:] : Dictionary(existing.filter { $0.editedAt != nil }.map { ($0.sourcePath, $0) }, uniquingKeysWith: { first, _ in first })
+            // Guides deleted in the browser stay deleted, by their file or their address.
+            let deletions = force ? [] : try await DeletedGuide.query(on: database).all()
+            let deletedPaths = Set(deletions.map(\.sourcePath))
+            let deletedKeys = Set(deletions.map { $0.language + "/" + $0.slug })
 
             for source in library.guides {
                 let key = source.language.rawValue + "/" + source.slug
                 if !force, let edited = existingByKey[key].flatMap({ $0.editedAt == nil ? nil : $0 }) ?? editedPaths[source.path] {
                     existingByKey.removeValue(forKey: edited.language + "/" + edited.slug)
                     report.kept.append(source.path)
+                    continue
+                }
+                if existingByKey[key] == nil, deletedPaths.contains(source.path) || deletedKeys.contains(key) {
+                    report.leftDeleted.append(source.path)
                     continue
                 }
                 let hash = Self.contentHash(source)
@@ -94,6 +109,9 @@ struct GuideImporter {
                 }
                 try await guide.delete(on: database)
                 report.removed.append(guide.sourcePath)
+            }
+            if force {
+                try await DeletedGuide.query(on: database).delete()
             }
             let keptCategories = Set(library.categories.map { $0.language.rawValue + "/" + $0.slug })
             for category in try await HelpCategory.query(on: database).all() where !keptCategories.contains(category.language + "/" + category.slug) {

@@ -42,5 +42,6 @@ enum PortierMigrations {
         CreateCustomerNameWords(),
         UpdateTicketAddVisitorContact(),
         UpdateAuthSessionAddImpersonatorIndex(),
+        CreateDeletedGuide(),
     ]
 }

@@ -80,6 +80,10 @@ public final class AuditEvent: Model, @unchecked Sendable {
         case guideUnpublished = "guide.unpublished"
         case guideVersionRestored = "guide.version_restored"
         case guideImageUploaded = "guide.image_uploaded"
+        /// "Ny guide" in the browser (details: the guide's id, language and slug).
+        case guideCreated = "guide.created"
+        /// An unpublished guide deleted in the browser, with its versions, votes and views.
+        case guideDeleted = "guide.deleted"
         /// A staff member opened the customer's page in `/personal`.
         case staffCustomerViewed = "staff.customer_viewed"
         /// A staff member sent the customer a password-reset link.

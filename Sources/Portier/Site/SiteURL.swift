@@ -69,6 +69,8 @@ enum SitePath: String, CaseIterable, Sendable {
     /// The "Tillgänglig för chatt" switch (a form).
     case staffChatAvailability = "personal/chatt/tillganglighet"
     case staffGuides = "personal/guider"
+    /// "Ny guide": title, address, language and category; then the editor.
+    case staffNewGuide = "personal/guider/ny"
     case staffFeedback = "personal/feedback"
     /// The feedback page's CSV files (add `?fran=…&till=…`).
     case staffFeedbackGuidesCSV = "personal/feedback/guider.csv"
@@ -375,6 +377,8 @@ enum StaffTicketAction: String, CaseIterable, Sendable {
 enum StaffGuideAction: String, Sendable {
     case unpublish = "avpublicera"
     case images = "bilder"
+    /// The confirmation page (GET) and its form (POST).
+    case delete = "ta-bort"
 }
 
 /// What an admin can do to one staff member (the last part of its path).

@@ -16,6 +16,7 @@ struct StaffGuideListContext: StaffPageContext {
     let layout: LayoutContext
     let staffNavigation: StaffNavigation
     let rows: [Row]
+    let notice: String?
 }
 
 /// `/personal/guider/<id>`: the editor with its preview, versions and image upload.
@@ -55,6 +56,7 @@ struct StaffGuideEditorContext: StaffPageContext {
         let save: String
         let unpublish: String
         let upload: String
+        let delete: String
     }
 
     let layout: LayoutContext
@@ -87,6 +89,8 @@ enum StaffGuideNotice: String, CaseIterable {
     case unpublished
     case restored
     case imageUploaded = "image-uploaded"
+    case created
+    case deleted
 
     var catalogKey: String { "staff.guides.notice." + rawValue.replacingOccurrences(of: "-", with: "_") }
 

@@ -2,12 +2,17 @@ import Fluent
 import Vapor
 
 /// `/personal/guider` (editor, admin): the guides, and the editor of one guide — preview with the
-/// public page's renderer, save as draft, publish, unpublish, restore a version, upload an image.
-/// Publishing and unpublishing reload the help center at once (`reloadHelpCenter`); every action
-/// is an audit event.
+/// public page's renderer, save as draft, publish, unpublish, restore a version, upload an image;
+/// a new guide and deleting one (`+Lifecycle`). Publishing, unpublishing, creating and deleting
+/// reload the help center at once (`reloadHelpCenter`); every action is an audit event.
 struct StaffGuidesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(SitePath.staffGuides.pathComponents, use: list)
+        routes.get(SitePath.staffNewGuide.pathComponents, use: showNewGuide)
+        routes.post(SitePath.staffNewGuide.pathComponents, use: createGuide)
+            .returning(to: "staff-new-guide") { _ in SitePath.staffNewGuide.path }
+        routes.get(SiteURL.staffGuide(.key, .delete).pathComponents, use: confirmDelete)
+        routes.post(SiteURL.staffGuide(.key, .delete).pathComponents, use: delete).returning(to: "guide", Self.guidePage(of:))
         routes.get(SiteURL.staffGuide(.key).pathComponents, use: edit)
         routes.post(SiteURL.staffGuide(.key).pathComponents, use: save).returning(to: "guide", Self.guidePage(of:))
         routes.post(SiteURL.staffGuide(.key, .unpublish).pathComponents, use: unpublish).returning(to: "guide", Self.guidePage(of:))
@@ -47,7 +52,8 @@ struct StaffGuidesController: RouteCollection {
         let context = StaffGuideListContext(
             layout: LayoutContext(request: request, titleKey: StaffSection.guides.titleKey),
             staffNavigation: try request.staffNavigation(.guides),
-            rows: rows
+            rows: rows,
+            notice: StaffGuideNotice.from(request).map { format.text($0.catalogKey) }
         )
         return try await request.renderPage("Staff/guides", context)
     }
@@ -152,7 +158,7 @@ struct StaffGuidesController: RouteCollection {
 
     // MARK: Helpers
 
-    private func findGuide(_ request: Request) async throws -> Guide {
+    func findGuide(_ request: Request) async throws -> Guide {
         guard let id = request.parameters.uuid(.id),
               let guide = try await Guide.query(on: request.db).filter(\.$id == id).with(\.$category).first() else {
             throw Abort(.notFound)
@@ -227,7 +233,8 @@ struct StaffGuidesController: RouteCollection {
                     restorePath: SiteURL.staffGuideRestore(.value(guideID), version: .value(version.number)).path
                 )
             },
-            paths: .init(save: SiteURL.staffGuide(.value(guideID)).path, unpublish: SiteURL.staffGuide(.value(guideID), .unpublish).path, upload: SiteURL.staffGuide(.value(guideID), .images).path),
+            paths: .init(save: SiteURL.staffGuide(.value(guideID)).path, unpublish: SiteURL.staffGuide(.value(guideID), .unpublish).path, upload: SiteURL.staffGuide(.value(guideID), .images).path,
+                         delete: SiteURL.staffGuide(.value(guideID), .delete).path),
             notice: state.notice.map { format.text($0.catalogKey) },
             imageError: state.imageError,
             imageMarkdown: state.imageMarkdown

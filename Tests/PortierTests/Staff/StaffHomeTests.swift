@@ -5,6 +5,35 @@ import VaporTesting
 
 @Suite("Staff area: start page, navigation by role, audit of staff actions")
 struct StaffHomeTests {
+    @Test("The start page shows the ticket queue's counts to support and admins, not to editors")
+    func ticketCounts() async throws {
+        try await withPortierApp { context in
+            let customer = try await Fixtures.customer(context.app)
+            try await AreaFixtures.ticket(context, for: customer, subject: "Ett")
+            try await AreaFixtures.ticket(context, for: customer, subject: "Två")
+            let closed = try await AreaFixtures.ticket(context, for: customer, subject: "Tre")
+            closed.status = .closed
+            try await closed.update(on: context.app.db)
+            for role in [StaffRole.support, .admin] {
+                let staff = try await Fixtures.staffMember(context.app, role: role)
+                let browser = TestBrowser(app: context.app)
+                try await browser.logInAsStaff(staff, now: context.clock.now())
+                let body = try await browser.get(SitePath.staffArea.path).body.string
+                #expect(body.contains(#"<a href="\#(SitePath.staffTicketQueue(TicketQueue.Filter.waitingForUs.rawValue))">Väntar på oss</a> <span class="badge">2</span>"#), "\(role)")
+                #expect(body.contains(#"<a href="\#(SitePath.staffTicketQueue(TicketQueue.Filter.closed.rawValue))">Stängda</a> <span class="badge">1</span>"#), "\(role)")
+                #expect(body.contains(#"<a href="\#(SitePath.staffTicketQueue(TicketQueue.Filter.unassigned.rawValue))">Ej tilldelade</a> <span class="badge">2</span>"#), "\(role)")
+                // The navigation's count beside Ärenden, as on the ticket pages.
+                #expect(body.contains(#"Ärenden <span class="badge">2</span>"#), "\(role)")
+            }
+            let editor = try await Fixtures.staffMember(context.app, role: .editor)
+            let browser = TestBrowser(app: context.app)
+            try await browser.logInAsStaff(editor, now: context.clock.now())
+            let body = try await browser.get(SitePath.staffArea.path).body.string
+            #expect(!body.contains("staff-queue-counts"))
+            #expect(!body.contains("Väntar på oss"))
+        }
+    }
+
     @Test("The start page shows only the sections the role opens", arguments: StaffRole.allCases)
     func navigationByRole(role: StaffRole) async throws {
         try await withPortierApp { context in
