@@ -16,8 +16,11 @@ struct WriteTransactionTests {
             let guideID = try #require(try await Guide.query(on: context.app.db).first()?.requireID())
             let app = context.app
 
+            // 12 voters and 12 flushes at once: two concurrent writers are enough to see "database
+            // is locked"; more only outwait the pool while the whole suite runs beside this test.
+            let voters = 12
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for voter in 0..<30 {
+                for voter in 0..<voters {
                     group.addTask {
                         try await GuideFeedback(database: app.db).vote(guideID: guideID, voter: "voter-\(voter)", isHelpful: voter % 3 != 0, comment: nil, at: Date())
                     }
@@ -30,9 +33,9 @@ struct WriteTransactionTests {
             }
 
             let guide = try #require(try await Guide.find(guideID, on: context.app.db))
-            #expect(guide.helpfulCount == 20)
-            #expect(guide.notHelpfulCount == 10)
-            #expect(guide.viewCount == 30)
+            #expect(guide.helpfulCount == voters * 2 / 3)
+            #expect(guide.notHelpfulCount == voters / 3)
+            #expect(guide.viewCount == voters)
         }
     }
 }
