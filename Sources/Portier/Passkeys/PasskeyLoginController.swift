@@ -25,41 +25,25 @@ struct PasskeyLoginController: RouteCollection {
 
     @Sendable
     func options(request: Request) async throws -> Response {
-        let throttle = Throttle(database: request.db)
-        if case .refused(let retryAfter) = try await throttle.reserve(Self.throttleKey(request, "options"), policy: Self.optionsPolicy, now: request.portier.clock.now()) {
-            return try request.passkeyThrottled(retryAfter: retryAfter)
-        }
-        let options = try await request.passkeys.authenticationOptions(on: request.db)
-        return try request.passkeyJSON(options)
+        try await PasskeySignInStart.options(request, throttleKey: Self.throttleKey(request, "options"))
     }
 
     @Sendable
     func login(request: Request) async throws -> Response {
-        let form: PasskeyLoginForm
-        do {
-            form = try request.passkeyForm(PasskeyLoginForm.self)
-        } catch {
-            return try request.passkeyRefusal(PasskeyError.malformedRequest.catalogKey, status: .badRequest)
-        }
-        guard let credential = form.credential else {
-            return try request.passkeyRefusal(PasskeyError.malformedRequest.catalogKey, status: .badRequest)
-        }
-        let next = SafeRedirect.path(from: form.next)
-
-        let throttle = Throttle(database: request.db)
-        let key = Self.throttleKey(request, "attempt")
-        if case .refused(let retryAfter) = try await throttle.reserve(key, policy: Self.loginPolicy, now: request.portier.clock.now()) {
+        let start = try await PasskeySignInStart.begin(request, throttleKey: Self.throttleKey(request, "attempt"), policy: Self.loginPolicy) {
             try await request.audit(.loginThrottled, details: "passkey")
             request.application.metrics.record(PortierMetrics.LoginOutcome.throttled)
-            return try request.passkeyThrottled(retryAfter: retryAfter)
         }
-
-        let service = try request.passkeys
+        let attempt: PasskeySignInStart.Attempt
+        switch start {
+        case .answered(let response): return response
+        case .attempt(let reserved): attempt = reserved
+        }
         var refusedKey: PasskeyCredential?
         do {
-            let signIn = try await service.verifyAuthentication(credential, kind: .customer, on: request.db, refusedKey: &refusedKey)
+            let signIn = try await request.passkeys.verifyAuthentication(attempt.credential, kind: .customer, on: request.db, refusedKey: &refusedKey)
             guard let customer = try await Customer.find(signIn.subject.id, on: request.db) else { throw PasskeyError.unknownCredential }
-            try await throttle.reset(key)
+            try await Throttle(database: request.db).reset(attempt.throttleKey)
             // Support has disabled this customer's login: a passkey does not open it either.
             if customer.isLoginDisabled {
                 try await request.audit(.loginRefusedDisabled, customerID: signIn.subject.id, email: customer.email, details: "passkey")
@@ -68,7 +52,7 @@ struct PasskeyLoginController: RouteCollection {
             }
             try await request.audit(.passkeyUsed, customerID: signIn.subject.id, email: customer.email, details: signIn.credential.name)
             request.application.metrics.record(PortierMetrics.LoginOutcome.succeeded)
-            let response = try request.passkeyJSON(PasskeyAnswer(redirect: next ?? SitePath.customerArea.path))
+            let response = try request.passkeyJSON(PasskeyAnswer(redirect: attempt.next ?? SitePath.customerArea.path))
             try await LoginCompletion(request: request).complete(customer: customer, strength: .passkey, method: "passkey", on: response)
             return response
         } catch let error as PasskeyError {

@@ -20,46 +20,31 @@ struct StaffPasskeyLoginController: RouteCollection {
 
     @Sendable
     func options(request: Request) async throws -> Response {
-        let throttle = Throttle(database: request.db)
-        if case .refused(let retryAfter) = try await throttle.reserve(Self.throttleKey(request, "options"), policy: PasskeyLoginController.optionsPolicy, now: request.portier.clock.now()) {
-            return try request.passkeyThrottled(retryAfter: retryAfter)
-        }
-        let options = try await request.passkeys.authenticationOptions(on: request.db)
-        return try request.passkeyJSON(options)
+        try await PasskeySignInStart.options(request, throttleKey: Self.throttleKey(request, "options"))
     }
 
     @Sendable
     func login(request: Request) async throws -> Response {
-        let form: PasskeyLoginForm
-        do {
-            form = try request.passkeyForm(PasskeyLoginForm.self)
-        } catch {
-            return try request.passkeyRefusal(PasskeyError.malformedRequest.catalogKey, status: .badRequest)
-        }
-        guard let credential = form.credential else {
-            return try request.passkeyRefusal(PasskeyError.malformedRequest.catalogKey, status: .badRequest)
-        }
-        let next = SafeRedirect.path(from: form.next)
-
-        let throttle = Throttle(database: request.db)
-        let key = Self.throttleKey(request, "attempt")
-        if case .refused(let retryAfter) = try await throttle.reserve(key, policy: PasskeyLoginController.loginPolicy, now: request.portier.clock.now()) {
+        let start = try await PasskeySignInStart.begin(request, throttleKey: Self.throttleKey(request, "attempt"), policy: PasskeyLoginController.loginPolicy) {
             try await request.audit(.staffLoginThrottled, details: "passkey")
-            return try request.passkeyThrottled(retryAfter: retryAfter)
         }
-
+        let attempt: PasskeySignInStart.Attempt
+        switch start {
+        case .answered(let response): return response
+        case .attempt(let reserved): attempt = reserved
+        }
         var refusedKey: PasskeyCredential?
         do {
-            let signIn = try await request.passkeys.verifyAuthentication(credential, kind: .staff, on: request.db, refusedKey: &refusedKey)
+            let signIn = try await request.passkeys.verifyAuthentication(attempt.credential, kind: .staff, on: request.db, refusedKey: &refusedKey)
             guard let member = try await StaffMember.find(signIn.subject.id, on: request.db) else { throw PasskeyError.unknownCredential }
             let staffID = try member.requireID()
-            try await throttle.reset(key)
+            try await Throttle(database: request.db).reset(attempt.throttleKey)
             // A disabled member gets the neutral refusal a wrong signature gets.
             guard !member.isDisabled else {
                 try await request.audit(.staffLoginFailed, staffID: staffID, email: member.email, details: "disabled (passkey)")
                 return try request.passkeyRefusal(PasskeyError.verificationFailed(.badSignature).catalogKey, status: .unauthorized)
             }
-            let response = try request.passkeyJSON(PasskeyAnswer(redirect: next ?? SitePath.staffArea.path))
+            let response = try request.passkeyJSON(PasskeyAnswer(redirect: attempt.next ?? SitePath.staffArea.path))
             try await SessionManager(request: request).start(for: member, strength: .passkey, isSecondFactorPending: false, on: response)
             request.rememberDevice(for: staffID, on: response)
             try await request.audit(.staffPasskeyUsed, staffID: staffID, email: member.email, details: signIn.credential.name)
