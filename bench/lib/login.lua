@@ -32,6 +32,7 @@ function init(args)
    failures = 0
    throttled = 0
    unexpected = 0
+   unexpected_status = 0   -- the last unexpected answer's status (a GET without a token counts its own)
    pages = 0
 end
 
@@ -62,7 +63,7 @@ function response(status, headers, body)
       local cookie = headers["Set-Cookie"] or headers["set-cookie"] or ""
       csrf_cookie = cookie:match("portier_csrf=([^;]+)")
       csrf_token = body:match('name="csrf_token" value="([^"]+)"')
-      if csrf_cookie and csrf_token then step = "post" else unexpected = unexpected + 1 end
+      if csrf_cookie and csrf_token then step = "post" else unexpected = unexpected + 1; unexpected_status = status end
       return
    end
    if status == 303 then
@@ -73,6 +74,7 @@ function response(status, headers, body)
       throttled = throttled + 1
    else
       unexpected = unexpected + 1
+      unexpected_status = status
    end
    step = "get"
    csrf_token = nil
@@ -88,6 +90,7 @@ function bench_extra(seconds)
       attempts_per_second = (logins_total + failures_total) / seconds,
       throttled = bench_sum("throttled"),
       unexpected = bench_sum("unexpected"),
+      unexpected_status = bench_max("unexpected_status"),
       login_pages = bench_sum("pages"),
    }
 end

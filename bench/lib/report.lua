@@ -23,6 +23,15 @@ function bench_sum(name)
    return total
 end
 
+-- The largest value of a per-thread global over all threads.
+function bench_max(name)
+   local largest = 0
+   for _, thread in ipairs(bench_threads) do
+      largest = math.max(largest, number_or_zero(thread:get(name)))
+   end
+   return largest
+end
+
 function done(summary, latency, requests)
    local seconds = summary.duration / 1e6
    local errors = summary.errors

@@ -11,6 +11,15 @@ public protocol PasswordHashing: Sendable {
     /// Does the work of one verification without a real hash, so unknown accounts take as long
     /// as known ones.
     func verifyDummy(_ password: String) async throws
+    /// Whether every place in the queue is taken, so a check started now would be refused with
+    /// ``PasswordHashingError/overloaded``. Asked before an attempt is counted: in a storm a
+    /// refused attempt then writes nothing (bench/login-storm).
+    var isSaturated: Bool { get }
+}
+
+extension PasswordHashing {
+    /// Hashers without a bounded queue are never saturated.
+    public var isSaturated: Bool { false }
 }
 
 /// Why a password could not be hashed or checked right now.

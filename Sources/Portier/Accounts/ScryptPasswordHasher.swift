@@ -80,6 +80,8 @@ public final class ScryptPasswordHasher: PasswordHashing {
     /// How many hashing jobs are waiting or running now.
     public var pendingCount: Int { pending.withLockedValue { $0 } }
 
+    public var isSaturated: Bool { pendingCount >= maxPending }
+
     /// Runs `work` if fewer than `maxPending` jobs are in the queue, else refuses at once.
     private func admitted<Result>(_ work: () async throws -> Result) async throws -> Result {
         let isAdmitted = pending.withLockedValue { count -> Bool in
