@@ -63,7 +63,7 @@ public func configure(_ app: Application, services: PortierServices? = nil, metr
     // Security services
     app.passwordHasher = PasswordHashingPool.start(
         app, parameters: configuration.passwordHashParameters,
-        maxPending: configuration.maxPendingHashes, random: services.random
+        maxPending: configuration.maxPendingHashes, queueWait: configuration.hashQueueWait, random: services.random
     )
     app.serverSecret = try (configuration.secretKey ?? ServerSecret.loadOrCreateDevelopmentSecret(at: ServerSecret.developmentFile))
         .retiring(configuration.retiredSecretKeys)

@@ -12,14 +12,19 @@ public protocol PasswordHashing: Sendable {
     /// as known ones.
     func verifyDummy(_ password: String) async throws
     /// Whether every place in the queue is taken, so a check started now would be refused with
-    /// ``PasswordHashingError/overloaded``. Asked before an attempt is counted: in a storm a
-    /// refused attempt then writes nothing (bench/login-storm).
+    /// ``PasswordHashingError/overloaded``.
     var isSaturated: Bool { get }
+    /// Waits a short, bounded time for a place in the queue; false if none freed up. Asked before
+    /// an attempt is counted: a refused attempt writes nothing, and a client that waits for its
+    /// answer cannot turn a storm into a loop of cheap refusals (bench/login-storm).
+    func waitForPlace() async -> Bool
 }
 
 extension PasswordHashing {
     /// Hashers without a bounded queue are never saturated.
     public var isSaturated: Bool { false }
+
+    public func waitForPlace() async -> Bool { !isSaturated }
 }
 
 /// Why a password could not be hashed or checked right now.

@@ -6,13 +6,13 @@ import Vapor
 /// bounded queue in front (`ScryptPasswordHasher.maxPending`).
 enum PasswordHashingPool {
     /// Starts the pool (stopped with the application) and returns the hasher that uses it.
-    static func start(_ app: Application, parameters: ScryptParameters, maxPending: Int?, random: any RandomSource) -> ScryptPasswordHasher {
+    static func start(_ app: Application, parameters: ScryptParameters, maxPending: Int?, queueWait: Duration, random: any RandomSource) -> ScryptPasswordHasher {
         let threadCount = System.coreCount
         let pool = NIOThreadPool(numberOfThreads: threadCount)
         pool.start()
         lowerPriority(of: pool, threadCount: threadCount)
         app.lifecycle.use(ThreadPoolLifecycle(pool: pool))
-        return ScryptPasswordHasher(parameters: parameters, pool: pool, maxPending: maxPending ?? 4 * threadCount, random: random)
+        return ScryptPasswordHasher(parameters: parameters, pool: pool, maxPending: maxPending ?? 4 * threadCount, queueWait: queueWait, random: random)
     }
 }
 

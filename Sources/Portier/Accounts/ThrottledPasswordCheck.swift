@@ -4,8 +4,8 @@ import Vapor
 /// The part of a login every account kind shares (customers at `/logga-in`, staff members at
 /// `/personal/logga-in`): the attempt is counted against its throttle keys *before* the password
 /// is hashed, so concurrency cannot multiply guesses; an unknown account gets the same hashing
-/// work; a full hashing queue refuses before anything is counted (and one that fills up in the
-/// meantime gives the attempt back). Auditing and what a right password
+/// work; a hashing queue that stays full for a moment refuses before anything is counted (and
+/// one that fills up in the meantime gives the attempt back). Auditing and what a right password
 /// leads to stay with the caller.
 struct ThrottledPasswordCheck {
     enum Result: Equatable {
@@ -21,10 +21,10 @@ struct ThrottledPasswordCheck {
     /// Whether `password` opens `storedHash` (nil: no such account, or no password set yet).
     /// A valid password resets the keys; a wrong one leaves them counted.
     func check(_ password: String, against storedHash: String?, keys: [(key: String, policy: ThrottlePolicy)], now: Date) async throws -> Result {
-        // Refused before any database write: a storm's surplus attempts then cost the pages
-        // nothing but their answer (bench/login-storm measured the writes of reserve + release
-        // slowing the dashboard tenfold).
-        guard !hasher.isSaturated else { return Self.overloaded }
+        // Refused before any database write, and only after a short wait for a place: a storm's
+        // surplus attempts then cost the pages neither writes nor a loop of instant refusals
+        // (bench/login-storm: both slowed the dashboard while the storm ran).
+        guard await hasher.waitForPlace() else { return Self.overloaded }
         if case .refused(let retryAfter) = try await throttle.reserve(keys, now: now) {
             return .throttled(retryAfter: retryAfter)
         }

@@ -63,6 +63,9 @@ public struct PortierConfiguration: Sendable {
     public var outboxRetentionDays: Int = 30
     /// Not from the environment: tests lower the cost, production uses OWASP's parameters.
     public var passwordHashParameters: ScryptParameters = .owasp
+    /// Not from the environment: how long a password check waits for a place in the hashing queue
+    /// before it is answered 503 (tests of the 503 itself set zero).
+    public var hashQueueWait: Duration = ScryptPasswordHasher.defaultQueueWait
     /// Not from the environment: tests drive the outbox worker themselves.
     public var runsBackgroundWorkers = true
     /// Not from the environment: tests put each PostgreSQL test in its own schema.

@@ -43,4 +43,18 @@ struct ThrottledPasswordCheckTests {
             #expect(counters.allSatisfy { $0.failures == 1 })
         }
     }
+
+    @Test("A full queue is waited on for queueWait, then refused; with room there is no wait")
+    func waitForPlace() async throws {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        defer { pool.shutdownGracefully { _ in } }
+        let full = ScryptPasswordHasher(parameters: .testing, pool: pool, maxPending: 0, queueWait: .milliseconds(120), random: SystemRandomSource())
+        let started = ContinuousClock.now
+        #expect(await full.waitForPlace() == false)
+        #expect(ContinuousClock.now - started >= .milliseconds(120))
+
+        let roomy = ScryptPasswordHasher(parameters: .testing, pool: pool, maxPending: 1, queueWait: .zero, random: SystemRandomSource())
+        #expect(await roomy.waitForPlace())
+    }
 }

@@ -154,10 +154,11 @@ struct ConcurrentAttackTests {
         }
     }
 
-    @Test("Beyond PORTIER_MAX_PENDING_HASHES a login is answered 503 with Retry-After and a localized page")
+    @Test("Beyond PORTIER_MAX_PENDING_HASHES (and no place freed within the wait) a login is answered 503 with Retry-After and a localized page")
     func boundedHashingQueue() async throws {
         try await withServedPortier({
             $0.maxPendingHashes = 1
+            $0.hashQueueWait = .zero
             $0.passwordHashParameters = ScryptParameters(logRounds: 15, blockSize: 8, parallelism: 1)
         }) { served in
             let browser = SocketBrowser(served)
@@ -180,6 +181,29 @@ struct ConcurrentAttackTests {
             let evaluated = responses.filter { $0.status == .unauthorized }.count
             #expect(counters.first { $0.id == "login:ip:127.0.0.1" }?.failures == evaluated)
             #expect(counters.filter { $0.id?.hasPrefix("login:account:") == true && $0.failures > 0 }.count == evaluated)
+        }
+    }
+
+    @Test("A burst a little beyond the queue waits for places and is answered, not refused")
+    func burstWaitsForAPlace() async throws {
+        try await withServedPortier({
+            $0.maxPendingHashes = 1
+            $0.hashQueueWait = .seconds(20)
+        }) { served in
+            let browser = SocketBrowser(served)
+            try await browser.get("/logga-in")
+            let headers = browser.headers
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for index in 0..<6 {
+                    let body = browser.formBody(["email": "person\(index)@example.se", "password": "ett lösenord"])
+                    group.addTask { try await served.send(.POST, "/logga-in", headers: headers, body: body).status }
+                }
+                return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+            }
+
+            #expect(statuses == Array(repeating: .unauthorized, count: 6))
+            let counters = try await ThrottleCounter.query(on: served.app.db).all()
+            #expect(counters.first { $0.id == "login:ip:127.0.0.1" }?.failures == 6)
         }
     }
 }
