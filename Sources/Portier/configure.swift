@@ -51,7 +51,9 @@ public func configure(_ app: Application, services: PortierServices? = nil, metr
         if let searchPath = configuration.postgresSearchPath {
             postgres.searchPath = searchPath
         }
-        app.databases.use(.postgres(configuration: postgres, sqlLogLevel: .trace), as: .psql)
+        // Writers of one row (a chat's rate lock, a throttle key) queue on it while holding their
+        // pooled connection, so the rest of a burst waits for the pool: as long as on SQLite.
+        app.databases.use(.postgres(configuration: postgres, connectionPoolTimeout: .seconds(30), sqlLogLevel: .trace), as: .psql)
     }
 
     try await SQLiteBusyTimeout.applyToEveryConnection(of: app)
