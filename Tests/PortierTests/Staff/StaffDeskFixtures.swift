@@ -66,3 +66,16 @@ extension TestBrowser {
         return try await app.testing().sendRequest(.POST, path, headers: headers, body: body)
     }
 }
+
+/// An editor ("Eva Editor") logged in to `/personal` in a browser, on an app with its own
+/// `Resources` folder (`StaffDeskResources`) whose little guide library is imported.
+func withGuideEditor(_ body: (TestContext, StaffDeskResources, StaffMember, TestBrowser) async throws -> Void) async throws {
+    let resources = try StaffDeskResources()
+    try await withPortierApp({ $0.resourcesDirectory = resources.resourcesDirectory }) { context in
+        try await importGuides(context.app)
+        let editor = try await Fixtures.staffMember(context.app, role: .editor, name: "Eva Editor")
+        let browser = TestBrowser(app: context.app)
+        try await browser.logInAsStaff(editor, now: context.clock.now())
+        try await body(context, resources, editor, browser)
+    }
+}

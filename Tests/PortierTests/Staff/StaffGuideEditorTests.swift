@@ -10,12 +10,7 @@ struct StaffGuideEditorTests {
 
     /// An editor's browser on an app with its own `Resources` folder and the little library imported.
     private static func withEditor(_ body: (TestContext, StaffDeskResources, StaffMember, TestBrowser, Guide) async throws -> Void) async throws {
-        let resources = try StaffDeskResources()
-        try await withPortierApp({ $0.resourcesDirectory = resources.resourcesDirectory }) { context in
-            try await importGuides(context.app)
-            let editor = try await Fixtures.staffMember(context.app, role: .editor, name: "Eva Editor")
-            let browser = TestBrowser(app: context.app)
-            try await browser.logInAsStaff(editor, now: context.clock.now())
+        try await withGuideEditor { context, resources, editor, browser in
             let guide = try #require(try await Guide.query(on: context.app.db).filter(\.$slug == "glomt-losenord").first())
             try await body(context, resources, editor, browser, guide)
         }

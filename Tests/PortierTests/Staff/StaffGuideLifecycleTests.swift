@@ -9,15 +9,7 @@ struct StaffGuideLifecycleTests {
     static let byteEmail = "/hjalp/inloggning-och-kontaktuppgifter/byt-e-postadress"
 
     private static func withEditor(_ body: (TestContext, StaffMember, TestBrowser) async throws -> Void) async throws {
-        let resources = try StaffDeskResources()
-        try await withPortierApp({ $0.resourcesDirectory = resources.resourcesDirectory }) { context in
-            try await importGuides(context.app)
-            let editor = try await Fixtures.staffMember(context.app, role: .editor, name: "Eva Editor")
-            let browser = TestBrowser(app: context.app)
-            try await browser.logInAsStaff(editor, now: context.clock.now())
-            try await body(context, editor, browser)
-            _ = resources
-        }
+        try await withGuideEditor { context, _, editor, browser in try await body(context, editor, browser) }
     }
 
     private static func newGuide(_ overrides: [String: String] = [:]) -> [String: String] {
