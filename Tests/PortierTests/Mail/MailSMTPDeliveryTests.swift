@@ -91,10 +91,11 @@ struct MailSMTPDeliveryTests {
     func outageThenDelivery() async throws {
         let clock = MailTestClock()
         try await withMailTestApp(clock: clock) { app, _ in
-            app.mail.transport = try plainTransport(port: try await closedPort())
             let id = try await Outbox.enqueue(try SampleMail.make(), on: app.db, now: clock.now())
-
-            #expect(try await app.mail.worker.runOnce() == 1)
+            try await withClosedPort { port in
+                app.mail.transport = try plainTransport(port: port)
+                #expect(try await app.mail.worker.runOnce() == 1)
+            }
             var row = try #require(try await OutboxMessage.find(id, on: app.db))
             #expect(row.status == .queued)
             #expect(row.attempts == 1)
@@ -228,22 +229,33 @@ struct MailSMTPDeliveryTests {
 
     @Test("a closed port is a connection failure")
     func connectionRefused() async throws {
-        let port = try await closedPort()
-        do {
-            try await plainTransport(port: port).send(try render(try SampleMail.make()))
-            Issue.record("sent to a closed port")
-        } catch let error as SMTPError {
-            #expect(error.stage == "connect")
-            #expect(error.kind == .connectionFailed)
+        try await withClosedPort { port in
+            do {
+                try await plainTransport(port: port).send(try render(try SampleMail.make()))
+                Issue.record("sent to a closed port")
+            } catch let error as SMTPError {
+                #expect(error.stage == "connect")
+                #expect(error.kind == .connectionFailed)
+            }
         }
     }
 
-    /// A port nothing listens on (bound once, then closed).
-    func closedPort() async throws -> Int {
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = try #require(server.localAddress?.port)
-        try await server.close()
-        return port
+    /// A port nothing listens on while `body` runs: bound but never listening, so a connect is
+    /// refused and no other test's server can be given the port meanwhile.
+    func withClosedPort(_ body: (Int) async throws -> Void) async throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
+            }
+        }
+        try #require(bound)
+        try await body(Int(UInt16(bigEndian: address.sin_port)))
     }
 }
