@@ -77,8 +77,9 @@ public func configure(_ app: Application, services: PortierServices? = nil, metr
     app.routes.defaultMaxBodySize = "128kb"
 
     // Middleware, outermost first. One error page for everything inside it (the session and
-    // CSRF middleware included); all of them `AsyncMiddleware` — pages `PageCache` keeps are
-    // answered before any of them runs.
+    // CSRF middleware included); all of them `EventLoopMiddleware` (an `AsyncMiddleware` that
+    // runs, with the handler behind it, on the request's event loop) — pages `PageCache` keeps
+    // are answered before any of them runs.
     let cookieNames = CookieNames(isSecure: configuration.usesSecureCookies)
     app.middleware = Middlewares()
     app.middleware.use(RequestLoggingMiddleware())
@@ -162,7 +163,7 @@ public func configure(_ app: Application, services: PortierServices? = nil, metr
 /// which cost every page a round trip (bench/guide-vs-static). Vapor resolves the route before
 /// the middleware runs, so a page never pays for decoding its path here. A new top-level name
 /// in `Public/` is served after a restart.
-private struct PublicFilesMiddleware: AsyncMiddleware {
+private struct PublicFilesMiddleware: EventLoopMiddleware {
     let files: FileMiddleware
     let topLevelNames: Set<String>
 

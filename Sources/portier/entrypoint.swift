@@ -9,9 +9,9 @@ import Vapor
 @main
 enum Entrypoint {
     static func main() async {
-        // Swift Concurrency keeps its own global executor, as in the tests (`swift test` cannot
-        // install NIO's event loops as the executor before its first task): what ships is what
-        // is tested. Pages from `PageCache` are answered without a Task at all
+        // Swift Concurrency keeps its own global executor; a request's tasks prefer its event
+        // loop instead (`EventLoopMiddleware`), in the tests as here: what ships is what is
+        // tested. Pages from `PageCache` are answered without a Task at all
         // (bench/guide-vs-static, bench/results.md).
         let app: Application
         let metricsRegistry = PrometheusCollectorRegistry()

@@ -4,7 +4,7 @@ import Vapor
 /// customer passes; a session still waiting for its second factor is sent to the second-factor
 /// page; anyone else to the login page, which returns to the page afterwards — with the "logged
 /// out after inactivity" notice when their session had just expired.
-struct CustomerGuard: AsyncMiddleware {
+struct CustomerGuard: EventLoopMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if request.auth.has(AuthenticatedCustomer.self) {
             return try await next.respond(to: request)

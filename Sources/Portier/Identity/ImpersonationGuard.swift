@@ -5,7 +5,7 @@ import Vapor
 /// second factor or a passkey is marked `.refusedWhileImpersonating()` and this guard — on the
 /// whole of Kundavdelningen in `routes.swift` — answers it with a clear page (403) and an audit
 /// event instead. The one place that decides it.
-struct ImpersonationGuard: AsyncMiddleware {
+struct ImpersonationGuard: EventLoopMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard let authenticated = request.auth.get(AuthenticatedCustomer.self), authenticated.impersonatorStaffID != nil,
               request.route?.isRefusedWhileImpersonating == true else {

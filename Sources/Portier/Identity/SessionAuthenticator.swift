@@ -6,7 +6,7 @@ import Vapor
 /// `request.auth`: an `AuthenticatedCustomer`, an `AuthenticatedStaff`, or — while a second factor
 /// is due — only a `PendingSecondFactor`. An ended session clears its cookie and is remembered in
 /// `request.endedSession`, so the login page can say why.
-struct SessionAuthenticator: AsyncMiddleware {
+struct SessionAuthenticator: EventLoopMiddleware {
     /// `last_seen_at` is written at most this often, to keep reads from turning into writes.
     static let lastSeenResolution: TimeInterval = 60
     /// From the configuration once, not per request.

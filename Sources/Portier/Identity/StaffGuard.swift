@@ -4,7 +4,7 @@ import Vapor
 /// pass everywhere); another staff member gets 404, as if the page did not exist; a staff session
 /// still waiting for its second factor is sent to the second-factor page; anyone else — customers
 /// included — to the staff login page.
-struct StaffGuard: AsyncMiddleware {
+struct StaffGuard: EventLoopMiddleware {
     /// The role the routes need; nil lets every staff member in (the start page, their own account).
     let role: StaffRole?
 

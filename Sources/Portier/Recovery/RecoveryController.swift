@@ -108,7 +108,7 @@ struct RecoveryController: RouteCollection {
 }
 
 /// Reset pages carry the token in their URL: no Referer may take it to another site.
-struct NoReferrerMiddleware: AsyncMiddleware {
+struct NoReferrerMiddleware: EventLoopMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")

@@ -10,7 +10,7 @@ import Vapor
 /// without a valid token is accepted there only when the browser says it comes from this site
 /// (`Sec-Fetch-Site: same-origin`, else an `Origin` equal to `PORTIER_BASE_URL`'s): OWASP's
 /// header-based defence. Neither form touches an account.
-struct CSRFMiddleware: AsyncMiddleware {
+struct CSRFMiddleware: EventLoopMiddleware {
     static let fieldName = "csrf_token"
     /// From the configuration once, not per request.
     let cookieNames: CookieNames

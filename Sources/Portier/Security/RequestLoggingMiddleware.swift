@@ -4,7 +4,7 @@ import Vapor
 /// One log line per request with the matched route pattern instead of the raw path, so tokens in
 /// URLs (reset links) never reach the log. Query strings are never logged. (Pages answered from
 /// memory by `PageCacheResponder` are logged there.)
-struct RequestLoggingMiddleware: AsyncMiddleware {
+struct RequestLoggingMiddleware: EventLoopMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard request.logger.logLevel <= .info else {
             return try await next.respond(to: request)

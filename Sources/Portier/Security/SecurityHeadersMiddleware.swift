@@ -2,7 +2,7 @@ import Vapor
 
 /// Headers every response carries (DESIGN § 4). Pages that must not leak their URL (reset links)
 /// set `Referrer-Policy: no-referrer` themselves; this middleware keeps a value already set.
-struct SecurityHeadersMiddleware: AsyncMiddleware {
+struct SecurityHeadersMiddleware: EventLoopMiddleware {
     let contentSecurityPolicy: String
     let isHTTPS: Bool
 

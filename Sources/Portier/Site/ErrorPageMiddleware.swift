@@ -11,7 +11,7 @@ struct ErrorPageContext: PageContext {
 /// middleware (configure.swift), so it also renders their errors (a refused form, a body too
 /// large); the page sees the session and token they left in the request, and a token issued on
 /// the way gets its cookie here (`CSRFMiddleware.issueCookie`).
-struct ErrorPageMiddleware: AsyncMiddleware {
+struct ErrorPageMiddleware: EventLoopMiddleware {
     let cookieNames: CookieNames
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {

@@ -124,7 +124,7 @@ func waitUntil(_ condition: () -> Bool) async throws {
 /// A second Portier on the same database (and schema) as `served`, served on its own port: two
 /// instances behind one load balancer.
 func withSecondInstance(of served: ServedPortier, _ test: (ServedPortier) async throws -> Void) async throws {
-    let app = try await Application.make(.testing)
+    let app = try await Application.make(.testing, .createNew)
     app.logger.logLevel = .warning
     do {
         try await configure(app, services: served.app.portier)

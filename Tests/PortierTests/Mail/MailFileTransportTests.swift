@@ -36,7 +36,7 @@ struct MailFileTransportTests {
 
     /// An application with only `app.portier` set, shut down on every path.
     func withBareApp(_ variables: [String: String], _ body: (Application) async throws -> Void) async throws {
-        let app = try await Application.make(.testing)
+        let app = try await Application.make(.testing, .createNew)
         do {
             app.portier = PortierServices(configuration: try PortierConfiguration.load(from: variables, environment: .testing))
             try await body(app)

@@ -301,7 +301,7 @@ struct MailOutboxTests {
 
     @Test("startWorker runs the loop from boot to shutdown, but only for serve")
     func lifecycle() async throws {
-        let app = try await Application.make(.testing)
+        let app = try await Application.make(.testing, .createNew)
         let worker: OutboxWorker
         do {
             app.portier = PortierServices(configuration: try PortierConfiguration.load(from: [:], environment: .testing))
@@ -325,7 +325,7 @@ struct MailOutboxTests {
         let serving = [["portier"], ["portier", "serve"], ["portier", "--port", "8081"]]
         let notServing = [["portier", "migrate"], ["portier", "outbox", "retry", "--all-failed"], ["portier", "routes"]]
         for arguments in serving + notServing {
-            let other = try await Application.make(Environment(name: "testing", arguments: arguments))
+            let other = try await Application.make(Environment(name: "testing", arguments: arguments), .createNew)
             #expect(other.runsServeCommand == serving.contains(arguments))
             try await other.asyncShutdown()
         }

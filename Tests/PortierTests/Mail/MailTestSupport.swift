@@ -44,7 +44,7 @@ private func runMailTestApp(
     variables: [String: String],
     _ body: (Application, RecordingMailTransport) async throws -> Void
 ) async throws {
-    let app = try await Application.make(.testing)
+    let app = try await Application.make(.testing, .createNew)
     app.logger.logLevel = .warning
     var schema: String?
     do {

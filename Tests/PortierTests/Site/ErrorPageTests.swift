@@ -8,12 +8,12 @@ import VaporTesting
 /// key and status.
 @Suite("Error page")
 struct ErrorPageTests {
-    @Test("ErrorPageMiddleware is installed exactly once, and every middleware is an AsyncMiddleware")
+    @Test("ErrorPageMiddleware is installed exactly once, and every middleware is an EventLoopMiddleware (runs on its request's event loop)")
     func installedOnce() async throws {
         try await withPortierApp { context in
             let middleware = context.app.middleware.resolve()
             #expect(middleware.filter { $0 is ErrorPageMiddleware }.count == 1)
-            #expect(middleware.allSatisfy { $0 is any AsyncMiddleware })
+            #expect(middleware.allSatisfy { $0 is any EventLoopMiddleware })
         }
     }
 

@@ -47,7 +47,10 @@ private func runPortierApp(
     adjust(&configuration)
 
     let clock = TestClock()
-    let app = try await Application.make(.testing)
+    // Its own event loops, as a server process has: requests run on their loop
+    // (`EventLoopMiddleware`), and the suite runs dozens of apps at once — on shared loops their
+    // pages would starve the test clients' connects (also on NIO's singleton loops).
+    let app = try await Application.make(.testing, .createNew)
     app.logger.logLevel = .warning
     do {
         try await configure(app, services: PortierServices(configuration: configuration, clock: clock))
