@@ -30,12 +30,20 @@ struct SessionAuthenticator: EventLoopMiddleware {
     /// Logs the session behind `token` in; false when there is no such live session.
     private func authenticate(_ request: Request, token: String, kind: SessionSubjectKind) async throws -> Bool {
         let now = request.portier.clock.now()
-        guard let session = try await AuthSession.query(on: request.db)
+        let query = AuthSession.query(on: request.db)
             .filter(\.$tokenHash == TokenDigest.sha256Hex(token))
             .filter(\.$subjectKind == kind)
-            .with(\.$customer)
-            .first() else {
+        if kind == .customer {
+            // The customer in the same query (a join, not `.with`: Fluent runs an eager load in a
+            // task of its own on the global executor, off the request's event loop). A session
+            // whose customer is gone finds no row.
+            query.join(Customer.self, on: \AuthSession.$customer.$id == \Customer.$id)
+        }
+        guard let session = try await query.first() else {
             return false
+        }
+        if kind == .customer {
+            session.$customer.value = .some(try session.joined(Customer.self))
         }
         if session.isExpired(at: now) {
             try await session.delete(on: request.db)
