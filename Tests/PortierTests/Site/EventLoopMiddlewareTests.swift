@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Fluent
 import Foundation
 import NIOCore
@@ -32,34 +31,17 @@ struct EventLoopMiddlewareTests {
 
     @Test("Behind Portier's middleware, a handler and its awaits run on the request's event loop (40 at once over a socket)")
     func portierHandlersStayOnTheirLoop() async throws {
-        try await withPortierApp { context in
-            // Added before the server starts: its responder is made then.
-            context.app.get("probe", use: Self.probe)
-            try await context.app.server.start(address: .hostname("127.0.0.1", port: 0))
-            let client = HTTPClient(eventLoopGroupProvider: .singleton)
-            let answers: [(HTTPResponseStatus, String)]
-            do {
-                let port = try #require(context.app.http.server.shared.localAddress?.port)
-                answers = try await withThrowingTaskGroup(of: (HTTPResponseStatus, String).self) { group in
-                    for _ in 0..<40 {
-                        group.addTask {
-                            let response = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/probe"), timeout: .seconds(30))
-                            return (response.status, String(buffer: try await response.body.collect(upTo: 1 << 16)))
-                        }
-                    }
-                    return try await group.reduce(into: []) { $0.append($1) }
+        try await withServedPortier(prepare: { $0.get("probe", use: Self.probe) }) { served in
+            let answers = try await withThrowingTaskGroup(of: SocketResponse.self) { group in
+                for _ in 0..<40 {
+                    group.addTask { try await served.send(.GET, "/probe") }
                 }
-            } catch {
-                try? await client.shutdown()
-                await context.app.server.shutdown()
-                throw error
+                return try await group.reduce(into: []) { $0.append($1) }
             }
-            try await client.shutdown()
-            await context.app.server.shutdown()
             #expect(answers.count == 40)
-            for (status, body) in answers {
-                #expect(status == .ok)
-                #expect(body == "loop loop loop loop loop loop")
+            for answer in answers {
+                #expect(answer.status == .ok)
+                #expect(answer.body == "loop loop loop loop loop loop")
             }
         }
     }

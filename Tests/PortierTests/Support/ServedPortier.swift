@@ -49,12 +49,15 @@ struct SocketResponse: Sendable {
     }
 }
 
-/// Runs `test` against a Portier listening on 127.0.0.1 (port chosen by the system).
+/// Runs `test` against a Portier listening on 127.0.0.1 (port chosen by the system). `prepare`
+/// runs before the server starts (its responder is made then): a test's own routes go there.
 func withServedPortier(
     _ adjust: (inout PortierConfiguration) -> Void = { _ in },
+    prepare: (Application) -> Void = { _ in },
     _ test: (ServedPortier) async throws -> Void
 ) async throws {
     try await withPortierApp(adjust) { context in
+        prepare(context.app)
         try await context.app.server.start(address: .hostname("127.0.0.1", port: 0))
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
         // An attacker opens as many connections as it likes (the default pool holds 8 per host).
