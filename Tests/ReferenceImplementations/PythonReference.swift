@@ -24,29 +24,14 @@ public enum PythonReference {
 
     /// Runs `tests/reference/<script>` with `arguments`, feeding `input`; returns standard output.
     public static func run(_ script: String, arguments: [String] = [], input: Data = Data()) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let python = ProcessInfo.processInfo.environment["PYTHON"].flatMap { $0.isEmpty ? nil : $0 } ?? "python3"
         let scriptPath = repositoryRoot.appendingPathComponent("tests/reference").appendingPathComponent(script).path
-        process.arguments = [python, scriptPath] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["PYTHONDONTWRITEBYTECODE"] = "1"
-        process.environment = environment
-        let standardInput = Pipe(), standardOutput = Pipe(), standardError = Pipe()
-        process.standardInput = standardInput
-        process.standardOutput = standardOutput
-        process.standardError = standardError
-        try process.run()
-        // Read both pipes while the script runs, so a large output cannot fill a pipe and stall it.
-        let outputReader = PipeReader(standardOutput.fileHandleForReading)
-        let errorReader = PipeReader(standardError.fileHandleForReading)
-        standardInput.fileHandleForWriting.write(input)
-        try standardInput.fileHandleForWriting.close()
-        process.waitUntilExit()
-        let output = outputReader.finish()
-        let errorText = String(decoding: errorReader.finish(), as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw Failure(script: script, status: process.terminationStatus, standardError: errorText)
+        let process = try SpawnedProcess([python, scriptPath] + arguments, environment: environment, input: .pipe)
+        let (status, output, errors) = process.communicate(input: input)
+        guard status == 0 else {
+            throw Failure(script: script, status: status, standardError: String(decoding: errors, as: UTF8.self))
         }
         return output
     }
@@ -54,25 +39,5 @@ public enum PythonReference {
     /// Like `run`, decoding the script's standard output as JSON.
     public static func runJSON<Output: Decodable>(_ script: String, arguments: [String] = [], input: Data = Data(), as type: Output.Type = Output.self) throws -> Output {
         try JSONDecoder().decode(Output.self, from: run(script, arguments: arguments, input: input))
-    }
-}
-
-/// Drains a pipe on a thread of its own.
-private final class PipeReader: @unchecked Sendable {
-    private let handle: FileHandle
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ handle: FileHandle) {
-        self.handle = handle
-        Thread.detachNewThread { [self] in
-            data = handle.readDataToEndOfFile()
-            done.signal()
-        }
-    }
-
-    func finish() -> Data {
-        done.wait()
-        return data
     }
 }

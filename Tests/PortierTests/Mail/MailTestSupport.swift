@@ -2,6 +2,7 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
+import ReferenceImplementations
 import Vapor
 @testable import Portier
 
@@ -221,8 +222,7 @@ enum MIMETestDecoding {
 final class SMTPSink: @unchecked Sendable {
     let port: Int
     let directory: URL
-    private let process: Process?
-    private let input: Pipe?
+    private let process: SpawnedProcess?
 
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent()
@@ -256,26 +256,16 @@ final class SMTPSink: @unchecked Sendable {
 
     @discardableResult
     static func run(_ arguments: [String], in directory: URL? = nil) -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        if let directory { process.currentDirectoryURL = directory }
-        do {
-            try process.run()
-        } catch {
+        guard let process = try? SpawnedProcess(arguments, workingDirectory: directory?.path, output: .discard, errors: .discard) else {
             return -1
         }
-        process.waitUntilExit()
-        return process.terminationStatus
+        return process.waitUntilExit()
     }
 
-    private init(port: Int, directory: URL, process: Process?, input: Pipe?) {
+    private init(port: Int, directory: URL, process: SpawnedProcess?) {
         self.port = port
         self.directory = directory
         self.process = process
-        self.input = input
     }
 
     deinit { stop() }
@@ -283,7 +273,7 @@ final class SMTPSink: @unchecked Sendable {
     /// The runner's sink if there is one (and no special mode is asked for), else a spawned one.
     static func make() async throws -> SMTPSink {
         if let external {
-            return SMTPSink(port: external.port, directory: external.directory, process: nil, input: nil)
+            return SMTPSink(port: external.port, directory: external.directory, process: nil)
         }
         return try await spawn()
     }
@@ -304,17 +294,9 @@ final class SMTPSink: @unchecked Sendable {
         if let tls {
             arguments += ["--tls-cert", tls.certificate.path, "--tls-key", tls.key.path, "--tls-mode", tls.mode]
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let output = Pipe()
-        let input = Pipe()
-        process.standardOutput = output
-        process.standardInput = input
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-
-        let reader = output.fileHandleForReading
+        // The sink stops when its standard input ends: when this process (or the sink object) goes.
+        let process = try SpawnedProcess(arguments, input: .pipe, errors: .discard)
+        guard let reader = process.standardOutput else { throw SinkError(description: "tests/smtp_sink.py has no output pipe") }
         let port: Int? = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 var text = ""
@@ -331,13 +313,13 @@ final class SMTPSink: @unchecked Sendable {
             process.terminate()
             throw SinkError(description: "tests/smtp_sink.py did not start")
         }
-        return SMTPSink(port: port, directory: directory, process: process, input: input)
+        return SMTPSink(port: port, directory: directory, process: process)
     }
 
     /// Stops a spawned sink and deletes its directory (the runner's sink is left alone).
     func stop() {
         guard let process, process.isRunning else { return }
-        try? input?.fileHandleForWriting.close()
+        try? process.standardInput?.close()
         process.terminate()
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: directory)
@@ -396,20 +378,9 @@ final class SMTPSink: @unchecked Sendable {
                 "text": plain.get_content(), "html": html.get_content(), "defects": defects,
             }))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        try input.fileHandleForWriting.write(contentsOf: Data(message))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
+        let process = try SpawnedProcess(["python3", "-c", script], input: .pipe, errors: .discard)
+        let (status, data, _) = process.communicate(input: Data(message))
+        guard status == 0,
               let parsed = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw SinkError(description: "python could not parse the message")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import ReferenceImplementations
 import Testing
 
 /// The built `portier` program, run as an operator would: its own process, working directory
@@ -56,27 +57,14 @@ struct PortierProgram {
     /// recorded as an issue (a safety net for a test gone wrong, not a timing assertion).
     /// `input`, when given, is the program's standard input (else it reads nothing).
     func run(_ arguments: [String], in workingDirectory: URL, environment: [String: String] = [:], input: String? = nil, limit: Duration = .seconds(120)) async throws -> Outcome {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = workingDirectory
         var variables = environment
         let inherited = ProcessInfo.processInfo.environment
         variables["PATH"] = inherited["PATH"] ?? "/usr/bin:/bin"
         variables["HOME"] = inherited["HOME"] ?? workingDirectory.path
-        process.environment = variables
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        let inputPipe = input.map { _ in Pipe() }
-        if let inputPipe { process.standardInput = inputPipe } else { process.standardInput = FileHandle.nullDevice }
-
-        try process.run()
-        if let input, let inputPipe {
-            inputPipe.fileHandleForWriting.write(Data(input.utf8))
-            try inputPipe.fileHandleForWriting.close()
-        }
+        let process = try SpawnedProcess(
+            arguments, executable: executable.path, environment: variables,
+            workingDirectory: workingDirectory.path, input: input == nil ? .nothing : .pipe
+        )
         let watchdog = Task {
             try await Task.sleep(for: limit)
             if process.isRunning {
@@ -86,30 +74,18 @@ struct PortierProgram {
         }
         // Reading and waiting block, so they run on Dispatch's threads, never on the few threads
         // Swift Concurrency shares with every other test (that starved the whole run once).
-        let (outputData, errorData) = await withCheckedContinuation { continuation in
+        let (status, output, errors) = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                let group = DispatchGroup()
-                let collected = CollectedOutput()
-                DispatchQueue.global().async(group: group) { collected.output = output.fileHandleForReading.readDataToEndOfFile() }
-                DispatchQueue.global().async(group: group) { collected.errors = errors.fileHandleForReading.readDataToEndOfFile() }
-                group.wait()
-                process.waitUntilExit()
-                continuation.resume(returning: (collected.output, collected.errors))
+                continuation.resume(returning: process.communicate(input: Data((input ?? "").utf8)))
             }
         }
         watchdog.cancel()
         return Outcome(
-            status: process.terminationStatus,
-            standardOutput: String(decoding: outputData, as: UTF8.self),
-            standardError: String(decoding: errorData, as: UTF8.self)
+            status: status,
+            standardOutput: String(decoding: output, as: UTF8.self),
+            standardError: String(decoding: errors, as: UTF8.self)
         )
     }
-}
-
-/// The two pipes' bytes, each written by one reader before the group is waited for.
-private final class CollectedOutput: @unchecked Sendable {
-    var output = Data()
-    var errors = Data()
 }
 
 /// A fresh empty folder under the system's temporary folder, removed by `remove()`.
