@@ -182,8 +182,12 @@ final class PageCache: Sendable {
     /// `If-None-Match` (a list, weak comparison, or `*`) against `etag`.
     static func matches(_ etag: String, anyOf conditions: String) -> Bool {
         conditions.split(separator: ",").contains { candidate in
-            let trimmed = candidate.trimmingCharacters(in: .whitespaces)
-            return trimmed == "*" || (trimmed.hasPrefix("W/") ? String(trimmed.dropFirst(2)) : trimmed) == etag
+            // Optional whitespace around each entry is a space or a tab (RFC 9110 § 5.6.3).
+            let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+            guard let first = candidate.firstIndex(where: { !isBlank($0) }),
+                  let last = candidate.lastIndex(where: { !isBlank($0) }) else { return false }
+            let trimmed = candidate[first...last]
+            return trimmed == "*" || (trimmed.hasPrefix("W/") ? trimmed.dropFirst(2) : trimmed) == etag[...]
         }
     }
 }

@@ -225,6 +225,17 @@ struct PageCacheTests {
         )
     }
 
+    @Test("If-None-Match: a list, weak validators, * and blanks around entries; a mere prefix or a blank list never matches")
+    func ifNoneMatchLists() {
+        let etag = #""abc""#
+        for matching in [etag, "W/\(etag)", "*", #""x", "abc""#, #" "x" ,\#t\#(etag)\#t"#, #"W/"x", W/"abc""#, " * "] {
+            #expect(PageCache.matches(etag, anyOf: matching), "\(matching)")
+        }
+        for other in ["", " ", ",", #""abcd""#, #""ab""#, "abc", #"w/"abc""#, #"W/ "abc""#, #""x", "y""#] {
+            #expect(!PageCache.matches(etag, anyOf: other), "\(other)")
+        }
+    }
+
     @Test("A search that finds nothing is never kept, so each one is counted")
     func unansweredSearchesCounted() async throws {
         try await withPortierApp { context in

@@ -59,6 +59,18 @@ struct SiteTests {
             // Kept in the request's storage: a header changed afterwards is not parsed again.
             request.headers.replaceOrAdd(name: .cookie, value: "portier_csrf=changed")
             #expect(request.cookie("portier_csrf") == "abc-_1")
+
+            // A header that holds the name only inside another cookie's name or value, or no
+            // header at all: no such cookie.
+            let lookalike = Request(
+                application: context.app, method: .GET, url: "/",
+                headers: ["Cookie": "x=portier_session; my_portier_staff=1"], on: context.app.eventLoopGroup.next()
+            )
+            #expect(lookalike.cookie("portier_session") == nil)
+            #expect(lookalike.cookie("portier_staff") == nil)
+            #expect(lookalike.cookie("my_portier_staff") == "1")
+            let none = Request(application: context.app, method: .GET, url: "/", on: context.app.eventLoopGroup.next())
+            #expect(none.cookie("portier_session") == nil)
         }
     }
 
