@@ -26,7 +26,7 @@ public final class SpawnedProcess: @unchecked Sendable {
         public let description: String
     }
 
-    public let processIdentifier: pid_t
+    private let processIdentifier: pid_t
     /// The write end of the child's standard input (`Input.pipe`), else `nil`.
     public let standardInput: FileHandle?
     /// The read end of the child's standard output (`Output.pipe`), else `nil`.
@@ -49,6 +49,9 @@ public final class SpawnedProcess: @unchecked Sendable {
         errors: Output = .pipe
     ) throws {
         Self.ignoreBrokenPipes
+        guard let addCloseFrom = GlibcSpawnActions.addCloseFrom, let addChangeDirectory = GlibcSpawnActions.addChangeDirectory else {
+            throw SpawnError(description: "posix_spawn needs glibc 2.34 or later (posix_spawn_file_actions_addclosefrom_np)")
+        }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -73,9 +76,6 @@ public final class SpawnedProcess: @unchecked Sendable {
         standardInput = try connect(STDIN_FILENO, pipe: input == .pipe, childReads: true)
         standardOutput = try connect(STDOUT_FILENO, pipe: output == .pipe, childReads: false)
         standardError = try connect(STDERR_FILENO, pipe: errors == .pipe, childReads: false)
-        guard let addCloseFrom = GlibcSpawnActions.addCloseFrom, let addChangeDirectory = GlibcSpawnActions.addChangeDirectory else {
-            throw SpawnError(description: "posix_spawn needs glibc 2.34 or later (posix_spawn_file_actions_addclosefrom_np)")
-        }
         _ = addCloseFrom(&actions, 3)
         if let workingDirectory {
             _ = addChangeDirectory(&actions, workingDirectory)

@@ -30,15 +30,10 @@ extension Request {
         var text = text, needle = needle
         return text.withUTF8 { haystack in
             needle.withUTF8 { needle in
-                guard let first = needle.first, needle.count <= haystack.count else { return false }
-                var start = 0
-                while start <= haystack.count - needle.count {
-                    if haystack[start] == first, (1..<needle.count).allSatisfy({ haystack[start + $0] == needle[$0] }) {
-                        return true
-                    }
-                    start += 1
+                guard !needle.isEmpty, needle.count <= haystack.count else { return false }
+                return (0...(haystack.count - needle.count)).contains { start in
+                    haystack[start..<(start + needle.count)].elementsEqual(needle)
                 }
-                return false
             }
         }
     }

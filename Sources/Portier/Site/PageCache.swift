@@ -181,9 +181,9 @@ final class PageCache: Sendable {
 
     /// `If-None-Match` (a list, weak comparison, or `*`) against `etag`.
     static func matches(_ etag: String, anyOf conditions: String) -> Bool {
-        conditions.split(separator: ",").contains { candidate in
-            // Optional whitespace around each entry is a space or a tab (RFC 9110 § 5.6.3).
-            let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        // Optional whitespace around each entry is a space or a tab (RFC 9110 § 5.6.3).
+        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        return conditions.split(separator: ",").contains { candidate in
             guard let first = candidate.firstIndex(where: { !isBlank($0) }),
                   let last = candidate.lastIndex(where: { !isBlank($0) }) else { return false }
             let trimmed = candidate[first...last]
