@@ -113,6 +113,7 @@ struct StaffFeedbackTests {
 
             let searches = try await browser.get(SitePath.staffFeedbackSearchesCSV.path)
             let lines = searches.body.string.components(separatedBy: "\r\n")
+            try #require(lines.count >= 3, "searches CSV: \(searches.status) \(searches.body.string.prefix(200))")
             #expect(lines[0] == "\u{FEFF}language,query,searches,last_searched")
             #expect(lines[1].hasPrefix("sv,'+fakturaadress,3,"))
             #expect(lines[2].hasPrefix("sv,webbhotell ftp,1,"))
